@@ -1,0 +1,14 @@
+export * from './subjects.js';
+export * from './streams.js';
+export * from './errors.js';
+export * from './validate.js';
+export * from './schemas/common.js';
+export * from './schemas/frame.js';
+export * from './schemas/detection.js';
+export * from './schemas/analysis.js';
+export * from './schemas/analytic-event.js';
+export * from './schemas/rollup.js';
+export * from './schemas/control.js';
+export * from './schemas/chat.js';
+export * from './schemas/query.js';
+export { analyticEventId } from './event-id.js';

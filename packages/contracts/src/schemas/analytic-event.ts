@@ -1,0 +1,29 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+export const analyticIds = {
+  peopleCounting: 'NFV4-PC',
+  vehicleCounting: 'NFV4-VC',
+  crowdEstimation: 'NFV4-CE',
+  queue: 'SL-QUEUE',
+  zone: 'SL-ZONE',
+  alert: 'SL-ALERT',
+} as const;
+
+/**
+ * Seed 004 analytic event. `event_id` is the timestamp followed by an 8-character hash,
+ * `timestamp` a Unix timestamp as a string, `pipeline_data` the analytic's own fields.
+ */
+export const AnalyticEvent = Type.Object(
+  {
+    analytic_id: Type.String({ minLength: 1 }),
+    event_id: Type.String({ pattern: '^[0-9]+[0-9a-f]{8}$' }),
+    timestamp: Type.String({ pattern: '^[0-9]+$' }),
+    stream_id: Type.String(),
+    stream_address: Type.String(),
+    node_num: Type.Integer({ minimum: 0 }),
+    pipeline_data: Type.Record(Type.String(), Type.Unknown()),
+    image_jpeg: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type AnalyticEvent = Static<typeof AnalyticEvent>;

@@ -1,0 +1,95 @@
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { streams } from '@sightline/contracts';
+import { startNats, type TestNats, waitFor } from '@sightline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectNats,
+  JsonBucket,
+  type Outcome,
+  outcome,
+  provisionAll,
+  provisionConsumer,
+  publishJson,
+  startConsumeLoop,
+} from '../src/index.js';
+
+let nats: TestNats;
+beforeAll(async () => {
+  nats = await startNats();
+});
+afterAll(async () => {
+  await nats?.stop();
+});
+
+describe('provisioning', () => {
+  it('creates streams and buckets idempotently', async () => {
+    const nc = await connectNats({ url: nats.url, name: 'test' });
+    await provisionAll(nc);
+    await provisionAll(nc);
+    const bucket = await JsonBucket.open<{ n: number }>(nc, 'devices');
+    await bucket.put('t1.d1', { n: 1 });
+    expect(await bucket.get('t1.d1')).toEqual({ n: 1 });
+    expect(await bucket.keys('t1.>')).toEqual(['t1.d1']);
+    await nc.drain();
+  });
+
+  it('fails clearly when the server has no JetStream', async () => {
+    if (!nats.server) return; // external NATS_URL: cannot start a server without JetStream
+    const { findNatsServerBinary, freePort } = await import('@sightline/testing');
+    const { spawn } = await import('node:child_process');
+    const port = await freePort();
+    const proc = spawn(findNatsServerBinary()!, ['-a', '127.0.0.1', '-p', String(port)]);
+    try {
+      const nc = await waitFor(() => connect({ servers: `127.0.0.1:${port}` }), { what: 'plain nats-server' });
+      await expect(provisionAll(nc)).rejects.toThrow(/no JetStream/);
+      await nc.close();
+    } finally {
+      proc.kill();
+    }
+  });
+});
+
+describe('consume loop', () => {
+  it('acks, retries and drops by outcome, dedupes by Nats-Msg-Id', async () => {
+    const nc = await connectNats({ url: nats.url, name: 'test' });
+    await provisionAll(nc);
+    const js = jetstream(nc);
+    const durable = 'loop-test';
+    await provisionConsumer(nc, {
+      stream: streams.analysis.name,
+      durable,
+      filterSubjects: ['analysis.loop.>'],
+      ackWaitMs: 5000,
+      maxDeliver: 5,
+      maxAckPending: 10,
+    });
+    const first = await publishJson(js, 'analysis.loop.d1', { n: 1 }, { msgId: 'loop-1' });
+    const repeat = await publishJson(js, 'analysis.loop.d1', { n: 1 }, { msgId: 'loop-1' });
+    expect(repeat.duplicate).toBe(true);
+    expect(repeat.seq).toBe(first.seq);
+    await publishJson(js, 'analysis.loop.d1', { n: 2 }, { msgId: 'loop-2' });
+    await publishJson(js, 'analysis.loop.d1', { n: 3 }, { msgId: 'loop-3' });
+
+    const seen: Array<[number, string]> = [];
+    let attemptsOf2 = 0;
+    const loop = await startConsumeLoop({
+      js,
+      stream: streams.analysis.name,
+      durable,
+      handler: async (msg) => {
+        const { n } = msg.json<{ n: number }>();
+        if (n === 2 && ++attemptsOf2 < 2) return outcome.retry('first try fails', 10);
+        if (n === 3) throw new Error('boom');
+        return outcome.ack();
+      },
+      onOutcome: (o: Outcome, msg) => seen.push([msg.json<{ n: number }>().n, o.kind]),
+    });
+    await waitFor(() => seen.filter(([n]) => n === 3).length >= 2, { what: 'retries of the throwing handler' });
+    await loop.stop();
+    expect(seen.filter(([n, k]) => n === 1 && k === 'ack')).toHaveLength(1);
+    expect(seen.filter(([n]) => n === 2).map(([, k]) => k)).toEqual(['retry', 'ack']);
+    expect(seen.find(([n]) => n === 3)?.[1]).toBe('retry');
+    await nc.drain();
+  });
+});

@@ -1,0 +1,45 @@
+import { connectNats, jetstream, type JetStreamClient, type NatsConnection, provisionAll } from '@sightline/nats';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createLogger } from './logger.js';
+import { createRegistry } from './metrics.js';
+
+export interface ServiceRuntime {
+  logger: Logger;
+  registry: Registry;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  /** True while the NATS connection is up; feeds /readyz. */
+  natsConnected: () => boolean;
+}
+
+export interface BootOptions {
+  service: string;
+  version: string;
+  logLevel: string;
+  natsUrl: string;
+  natsUser?: string;
+  natsPass?: string;
+}
+
+/** The start every service shares: logger, metrics registry, NATS (with retry), provisioning. */
+export async function bootService(options: BootOptions): Promise<ServiceRuntime> {
+  const logger = createLogger({ service: options.service, version: options.version, level: options.logLevel });
+  const registry = createRegistry(options.service);
+  let connected = false;
+  logger.info({ nats: options.natsUrl.replace(/\/\/[^@]*@/, '//') }, 'connecting to NATS');
+  const nc = await connectNats({
+    url: options.natsUrl,
+    name: options.service,
+    user: options.natsUser,
+    pass: options.natsPass,
+    onStatus: ({ type }) => {
+      if (type === 'disconnect') connected = false;
+      if (type === 'reconnect') connected = true;
+      if (type === 'disconnect' || type === 'reconnect') logger.warn({ type }, 'NATS connection status');
+    },
+  });
+  connected = true;
+  await provisionAll(nc);
+  return { logger, registry, nc, js: jetstream(nc), natsConnected: () => connected && !nc.isClosed() };
+}

@@ -1,0 +1,78 @@
+import { Writable } from 'node:stream';
+import { ApiError } from '@sightline/contracts';
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createHttpServer, createLogger, createRegistry, loadEnv } from '../src/index.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('loadEnv', () => {
+  const schema = Type.Object({ PORT: Type.Integer({ minimum: 1, default: 8080 }), NAME: Type.String() });
+
+  it('converts, defaults and freezes', () => {
+    const cfg = loadEnv(schema, { NAME: 'x' });
+    expect(cfg).toEqual({ PORT: 8080, NAME: 'x' });
+    expect(Object.isFrozen(cfg)).toBe(true);
+    expect(loadEnv(schema, { NAME: 'x', PORT: '9000' }).PORT).toBe(9000);
+  });
+
+  it('fails fast naming the variable', () => {
+    expect(() => loadEnv(schema, { NAME: 'x', PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadEnv(schema, { NAME: 'x', PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadEnv(schema, {})).toThrow(/NAME/);
+  });
+});
+
+describe('logger', () => {
+  it('redacts credentials and carries service and version', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: 'svc', version: '1.2.3', destination });
+    log.info({ req: { headers: { authorization: 'Bearer sl_secret' } }, apiKey: 'sl_secret' }, 'hello');
+    const line = JSON.parse(lines[0]!);
+    expect(line.service).toBe('svc');
+    expect(line.version).toBe('1.2.3');
+    expect(lines[0]).not.toContain('sl_secret');
+  });
+});
+
+describe('http server', () => {
+  it('serves health, readiness, metrics and JSON errors', async () => {
+    const { destination } = capture();
+    let ready = false;
+    const app = createHttpServer({
+      logger: createLogger({ service: 'svc', version: '0', destination }),
+      registry: createRegistry('svc'),
+      readiness: { checks: { nats: () => ready } },
+    });
+    app.get('/boom', async () => {
+      throw new ApiError('forbidden', 'nope');
+    });
+    app.get('/crash', async () => {
+      throw new Error('secret internals');
+    });
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    const notReady = await app.inject('/readyz');
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json().failing).toEqual(['nats']);
+    ready = true;
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    expect((await app.inject('/metrics')).body).toContain('sightline_process_cpu');
+    expect((await app.inject('/boom')).json()).toEqual({ error: { code: 'forbidden', message: 'nope' } });
+    const crash = await app.inject('/crash');
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).not.toContain('secret internals');
+    const missing = await app.inject('/nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+    await app.close();
+  });
+});
