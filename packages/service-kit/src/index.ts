@@ -4,3 +4,4 @@ export { Counter, createRegistry, Gauge, Histogram, metricPrefix, type Registry 
 export { createHttpServer, errorBody, type HttpOptions, type Readiness } from './http.js';
 export { onShutdown, type ShutdownStep } from './shutdown.js';
 export { bootService, type ServiceRuntime } from './boot.js';
+export { type BaseServiceConfig, exitOnStartFailure, runService, type ServiceApp } from './run.js';
