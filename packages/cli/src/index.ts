@@ -1,0 +1,1 @@
+export { parseCli, runCommand, UsageError, usage } from './commands.js';
