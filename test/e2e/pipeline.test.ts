@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { type AnalysisResult, errorCodes } from '@sightline/contracts';
+import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
+import { dataPath, modelsDir, type RunningStack, startNats, startStack, type TestNats } from '@sightline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTenant, readSse, type TenantFixture } from './support.js';
+
+/** darknet_dog.jpg as documented in shared/models/README.md: x1, y1, x2, y2. */
+const expected = {
+  dog: [133, 207, 325, 542],
+  car: [467, 78, 692, 172],
+  bicycle: [46, 132, 572, 431],
+} as const;
+
+let nats: TestNats;
+let nc: NatsConnection;
+let stack: RunningStack;
+let a: TenantFixture;
+let b: TenantFixture;
+const dogJpeg = readFileSync(dataPath('images', 'darknet_dog.jpg'));
+
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await connectNats({ url: nats.url, name: 'e2e' });
+  await provisionAll(nc);
+  a = await makeTenant(nc, 'alpha');
+  b = await makeTenant(nc, 'beta');
+  stack = await startStack({ natsUrl: nats.url, env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'info' } });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await nc?.drain();
+  await nats?.stop();
+});
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+describe('one real frame from camera to SSE and chat', () => {
+  it('a posted JPEG becomes an analysis_result with the known objects, then chat answers from it', async () => {
+    const gateway = stack.urls['stream-gateway'];
+    const sse = await fetch(`${gateway}/api/v1/devices/${a.deviceId}/analysis/stream`, { headers: bearer(a.keys.readOnly) });
+    expect(sse.status).toBe(200);
+    expect(sse.headers.get('content-type')).toContain('text/event-stream');
+    const eventsPromise = readSse(sse, (events) => events.some((e) => e.event === 'analysis_result'));
+
+    const post = await fetch(`${stack.urls.ingest}/api/v1/devices/${a.deviceId}/frames`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.framesOnly), 'content-type': 'image/jpeg' },
+      body: dogJpeg,
+    });
+    expect(post.status).toBe(202);
+    const { frameId } = (await post.json()) as { frameId: string };
+
+    const events = await eventsPromise;
+    const event = events.find((e) => e.event === 'analysis_result')!;
+    expect(event.id).toMatch(/^[A-Za-z0-9_-]+-\d+$/);
+    const result = JSON.parse(event.data) as AnalysisResult;
+    expect(result.deviceId).toBe(a.deviceId);
+    expect(result.frameId).toBe(frameId);
+    expect(Date.parse(result.timestamp)).not.toBeNaN();
+    for (const [label, [x1, y1, x2, y2]] of Object.entries(expected)) {
+      const found = result.detections.find((d) => d.type === label);
+      expect(found, `${label} detected`).toBeDefined();
+      const box = found!.boundingBox!;
+      expect(Math.abs(box.x - x1)).toBeLessThanOrEqual(3);
+      expect(Math.abs(box.y - y1)).toBeLessThanOrEqual(3);
+      expect(Math.abs(box.x + box.width - x2)).toBeLessThanOrEqual(3);
+      expect(Math.abs(box.y + box.height - y2)).toBeLessThanOrEqual(3);
+      expect(found!.confidence).toBeGreaterThan(0.7);
+    }
+
+    const chatUrl = stack.urls['chat-llm'];
+    const chat = await fetch(`${chatUrl}/chats`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.all), 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'e2e' }),
+    });
+    expect(chat.status).toBe(201);
+    const { chatId } = (await chat.json()) as { chatId: string };
+    const answer = await fetch(`${chatUrl}/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.all), 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: `How many people are in front of camera ${a.deviceName} now?` }),
+    });
+    expect(answer.status).toBe(200);
+    const chunks = await readSse(answer, (evs) => evs.some((e) => JSON.parse(e.data).type !== 'chunk'));
+    const parsed = chunks.map((e) => JSON.parse(e.data) as { type: string; text?: string });
+    expect(parsed.at(-1)).toEqual({ type: 'done' });
+    expect(parsed.filter((p) => p.type === 'chunk').length).toBeGreaterThan(1);
+    const text = parsed.map((p) => p.text ?? '').join('');
+    // The dog image has no person: the analyst must say 0, from the real analysis.
+    expect(text).toMatch(/\b0\b/);
+  });
+});
+
+describe('bad input on the public routes', () => {
+  const jpegPost = (deviceId: string, key: string | undefined, body: BodyInit, type = 'image/jpeg') =>
+    fetch(`${stack.urls.ingest}/api/v1/devices/${deviceId}/frames`, {
+      method: 'POST',
+      headers: { ...(key ? bearer(key) : {}), 'content-type': type },
+      body,
+    });
+  const jsonPost = (key: string, body: string) =>
+    fetch(`${stack.urls.ingest}/api/v1/actions/actions/send`, {
+      method: 'POST',
+      headers: { ...bearer(key), 'content-type': 'application/json' },
+      body,
+    });
+
+  const cases: Array<[string, () => Promise<Response>, number, string]> = [
+    ['non-JPEG body', () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.from('GIF89a not a jpeg')), 415, errorCodes.unsupportedMediaType],
+    ['wrong content type', () => jpegPost(a.deviceId, a.keys.framesOnly, 'hello', 'text/plain'), 415, errorCodes.unsupportedMediaType],
+    ['malformed JSON', () => jsonPost(a.keys.framesOnly, '{"frame": '), 400, errorCodes.badRequest],
+    ['bad base64', () => jsonPost(a.keys.framesOnly, JSON.stringify({ frame: '!!!not base64!!!', camera_id: a.deviceId })), 400, errorCodes.badRequest],
+    ['missing key', () => jpegPost(a.deviceId, undefined, dogJpeg), 401, errorCodes.unauthorized],
+    ['key without the scope', () => jpegPost(a.deviceId, a.keys.readOnly, dogJpeg), 403, errorCodes.forbidden],
+    ["another tenant's device", () => jpegPost(b.deviceId, a.keys.framesOnly, dogJpeg), 404, errorCodes.notFound],
+    ['oversized frame', () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.concat([dogJpeg, Buffer.alloc(9 * 1024 * 1024)])), 413, errorCodes.payloadTooLarge],
+    ['SSE without a key', () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`), 401, errorCodes.unauthorized],
+    ['SSE with a frames-only key', () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`, { headers: bearer(a.keys.framesOnly) }), 403, errorCodes.forbidden],
+    ["SSE on another tenant's device", () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${b.deviceId}/analysis/stream`, { headers: bearer(a.keys.readOnly) }), 404, errorCodes.notFound],
+    ['chat without a key', () => fetch(`${stack.urls['chat-llm']}/chats`, { method: 'POST' }), 401, errorCodes.unauthorized],
+  ];
+
+  it.each(cases)('%s → %i with the JSON error body', async (_name, request, status, code) => {
+    const res = await request();
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(0);
+  });
+
+  it('an unknown device answers exactly like another tenant’s device', async () => {
+    const other = await jpegPost(b.deviceId, a.keys.framesOnly, dogJpeg);
+    const missing = await jpegPost('no-such-device', a.keys.framesOnly, dogJpeg);
+    expect(missing.status).toBe(other.status);
+    const [x, y] = [(await other.json()) as { error: { message: string } }, (await missing.json()) as { error: { message: string } }];
+    expect(x.error.message.replace(b.deviceId, 'ID')).toBe(y.error.message.replace('no-such-device', 'ID'));
+  });
+
+  it('every service is still running and ready', async () => {
+    for (const [name, url] of Object.entries(stack.urls)) {
+      const res = await fetch(`${url}/readyz`);
+      expect(res.status, name).toBe(200);
+    }
+  });
+});
