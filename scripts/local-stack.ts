@@ -30,7 +30,9 @@ const defaultPorts: Record<ServiceName, number> = {
 async function portOrFree(port: number): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve) => {
-    const srv = createServer().once('error', () => resolve(freePort())).listen(port, '127.0.0.1', () => srv.close(() => resolve(port)));
+    const srv = createServer()
+      .once('error', () => resolve(freePort()))
+      .listen(port, '127.0.0.1', () => srv.close(() => resolve(port)));
   });
 }
 
@@ -54,11 +56,16 @@ async function main() {
   const nats = await startNatsForStack();
   console.log(`NATS          ${nats.url}`);
   const ports = {} as Record<ServiceName, number>;
-  for (const [name, port] of Object.entries(defaultPorts)) ports[name as ServiceName] = await portOrFree(port);
+  for (const [name, port] of Object.entries(defaultPorts))
+    ports[name as ServiceName] = await portOrFree(port);
   const stack = await startStack({
     natsUrl: nats.url,
     ports,
-    env: { SIGHTLINE_MODELS_DIR: modelsDir, SIGHTLINE_DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: {
+      SIGHTLINE_MODELS_DIR: modelsDir,
+      SIGHTLINE_DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    },
     onLog: (service, line) => {
       if (/"level":(40|50|60)/.test(line)) console.log(`[${service}] ${line}`);
     },
@@ -87,7 +94,9 @@ async function main() {
   console.log(`Demo key      ${demo.apiKey}`);
   console.log(`Demo device   ${demo.deviceId} (a camera looping real frames at 2 fps)`);
   console.log('Written to    .sightline/demo.json');
-  console.log(`Try:          curl -N -H "Authorization: Bearer $(jq -r .apiKey .sightline/demo.json)" ${demo.gatewayUrl}/api/v1/devices/${demo.deviceId}/analysis/stream`);
+  console.log(
+    `Try:          curl -N -H "Authorization: Bearer $(jq -r .apiKey .sightline/demo.json)" ${demo.gatewayUrl}/api/v1/devices/${demo.deviceId}/analysis/stream`,
+  );
   console.log('Ctrl-C stops everything.');
 
   const shutdown = async () => {

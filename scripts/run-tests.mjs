@@ -9,7 +9,14 @@ const report = join('test-results', 'vitest.json');
 mkdirSync('test-results', { recursive: true });
 rmSync(report, { force: true });
 
-const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const run = spawnSync('pnpm', ['exec', ...args], { stdio: 'inherit', env: process.env });
 
 let passed = 0;
@@ -20,7 +27,9 @@ if (existsSync(report)) {
   passed = result.numPassedTests;
   skipped = result.numPendingTests + result.numTodoTests;
   // A test file that fails to load has no failed test in it; count it as one failure.
-  const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  const brokenFiles = result.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
   failed = result.numFailedTests + brokenFiles;
 } else {
   failed = 1;

@@ -7,7 +7,9 @@ export async function demoFrames(dataDir: string): Promise<Buffer[]> {
   for (const seq of ['mot/TUD-Campus/img1', 'mot/PETS09-S3-MF1/img1']) {
     const dir = join(dataDir, seq);
     if (!existsSync(dir)) continue;
-    const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.jpg'))
+      .sort();
     if (files.length > 0) return files.map((f) => readFileSync(join(dir, f)));
   }
   return [await testPattern()];
@@ -40,7 +42,8 @@ export function startDemoCamera(options: DemoCameraOptions): () => void {
         headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'image/jpeg' },
         body: frame,
       });
-      if (!res.ok && res.status !== 429) options.onError?.(new Error(`ingest answered ${res.status}: ${await res.text()}`));
+      if (!res.ok && res.status !== 429)
+        options.onError?.(new Error(`ingest answered ${res.status}: ${await res.text()}`));
     } catch (err) {
       options.onError?.(err);
     }

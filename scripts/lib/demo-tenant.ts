@@ -33,7 +33,11 @@ export async function ensureDemoTenant(
     name: 'demo key',
     scopes: ['admin', 'device:read', 'device:write', 'analytics:read', 'frames:write', 'chat:write'],
   });
-  const device = await control.createDevice(tenant.tenantId, { name: 'Demo camera', labels: ['demo'], detectFps: 2 });
+  const device = await control.createDevice(tenant.tenantId, {
+    name: 'Demo camera',
+    labels: ['demo'],
+    detectFps: 2,
+  });
   return save(file, { ...urls, tenantId: tenant.tenantId, apiKey: key, deviceId: device.deviceId });
 }
 

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { type AnalysisResult, errorCodes } from '@sightline/contracts';
 import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
-import { dataPath, modelsDir, type RunningStack, startNats, startStack, type TestNats } from '@sightline/testing';
+import {
+  dataPath,
+  modelsDir,
+  type RunningStack,
+  startNats,
+  startStack,
+  type TestNats,
+} from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, readSse, type TenantFixture } from './support.js';
 
@@ -25,7 +32,10 @@ beforeAll(async () => {
   await provisionAll(nc);
   a = await makeTenant(nc, 'alpha');
   b = await makeTenant(nc, 'beta');
-  stack = await startStack({ natsUrl: nats.url, env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'info' } });
+  stack = await startStack({
+    natsUrl: nats.url,
+    env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'info' },
+  });
 });
 
 afterAll(async () => {
@@ -39,7 +49,9 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 describe('one real frame from camera to SSE and chat', () => {
   it('a posted JPEG becomes an analysis_result with the known objects, then chat answers from it', async () => {
     const gateway = stack.urls['stream-gateway'];
-    const sse = await fetch(`${gateway}/api/v1/devices/${a.deviceId}/analysis/stream`, { headers: bearer(a.keys.readOnly) });
+    const sse = await fetch(`${gateway}/api/v1/devices/${a.deviceId}/analysis/stream`, {
+      headers: bearer(a.keys.readOnly),
+    });
     expect(sse.status).toBe(200);
     expect(sse.headers.get('content-type')).toContain('text/event-stream');
     const eventsPromise = readSse(sse, (events) => events.some((e) => e.event === 'analysis_result'));
@@ -109,18 +121,74 @@ describe('bad input on the public routes', () => {
     });
 
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
-    ['non-JPEG body', () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.from('GIF89a not a jpeg')), 415, errorCodes.unsupportedMediaType],
-    ['wrong content type', () => jpegPost(a.deviceId, a.keys.framesOnly, 'hello', 'text/plain'), 415, errorCodes.unsupportedMediaType],
+    [
+      'non-JPEG body',
+      () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.from('GIF89a not a jpeg')),
+      415,
+      errorCodes.unsupportedMediaType,
+    ],
+    [
+      'wrong content type',
+      () => jpegPost(a.deviceId, a.keys.framesOnly, 'hello', 'text/plain'),
+      415,
+      errorCodes.unsupportedMediaType,
+    ],
     ['malformed JSON', () => jsonPost(a.keys.framesOnly, '{"frame": '), 400, errorCodes.badRequest],
-    ['bad base64', () => jsonPost(a.keys.framesOnly, JSON.stringify({ frame: '!!!not base64!!!', camera_id: a.deviceId })), 400, errorCodes.badRequest],
+    [
+      'bad base64',
+      () => jsonPost(a.keys.framesOnly, JSON.stringify({ frame: '!!!not base64!!!', camera_id: a.deviceId })),
+      400,
+      errorCodes.badRequest,
+    ],
     ['missing key', () => jpegPost(a.deviceId, undefined, dogJpeg), 401, errorCodes.unauthorized],
-    ['key without the scope', () => jpegPost(a.deviceId, a.keys.readOnly, dogJpeg), 403, errorCodes.forbidden],
-    ["another tenant's device", () => jpegPost(b.deviceId, a.keys.framesOnly, dogJpeg), 404, errorCodes.notFound],
-    ['oversized frame', () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.concat([dogJpeg, Buffer.alloc(9 * 1024 * 1024)])), 413, errorCodes.payloadTooLarge],
-    ['SSE without a key', () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`), 401, errorCodes.unauthorized],
-    ['SSE with a frames-only key', () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`, { headers: bearer(a.keys.framesOnly) }), 403, errorCodes.forbidden],
-    ["SSE on another tenant's device", () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${b.deviceId}/analysis/stream`, { headers: bearer(a.keys.readOnly) }), 404, errorCodes.notFound],
-    ['chat without a key', () => fetch(`${stack.urls['chat-llm']}/chats`, { method: 'POST' }), 401, errorCodes.unauthorized],
+    [
+      'key without the scope',
+      () => jpegPost(a.deviceId, a.keys.readOnly, dogJpeg),
+      403,
+      errorCodes.forbidden,
+    ],
+    [
+      "another tenant's device",
+      () => jpegPost(b.deviceId, a.keys.framesOnly, dogJpeg),
+      404,
+      errorCodes.notFound,
+    ],
+    [
+      'oversized frame',
+      () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.concat([dogJpeg, Buffer.alloc(9 * 1024 * 1024)])),
+      413,
+      errorCodes.payloadTooLarge,
+    ],
+    [
+      'SSE without a key',
+      () => fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`),
+      401,
+      errorCodes.unauthorized,
+    ],
+    [
+      'SSE with a frames-only key',
+      () =>
+        fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${a.deviceId}/analysis/stream`, {
+          headers: bearer(a.keys.framesOnly),
+        }),
+      403,
+      errorCodes.forbidden,
+    ],
+    [
+      "SSE on another tenant's device",
+      () =>
+        fetch(`${stack.urls['stream-gateway']}/api/v1/devices/${b.deviceId}/analysis/stream`, {
+          headers: bearer(a.keys.readOnly),
+        }),
+      404,
+      errorCodes.notFound,
+    ],
+    [
+      'chat without a key',
+      () => fetch(`${stack.urls['chat-llm']}/chats`, { method: 'POST' }),
+      401,
+      errorCodes.unauthorized,
+    ],
   ];
 
   it.each(cases)('%s → %i with the JSON error body', async (_name, request, status, code) => {
@@ -135,7 +203,10 @@ describe('bad input on the public routes', () => {
     const other = await jpegPost(b.deviceId, a.keys.framesOnly, dogJpeg);
     const missing = await jpegPost('no-such-device', a.keys.framesOnly, dogJpeg);
     expect(missing.status).toBe(other.status);
-    const [x, y] = [(await other.json()) as { error: { message: string } }, (await missing.json()) as { error: { message: string } }];
+    const [x, y] = [
+      (await other.json()) as { error: { message: string } },
+      (await missing.json()) as { error: { message: string } },
+    ];
     expect(x.error.message.replace(b.deviceId, 'ID')).toBe(y.error.message.replace('no-such-device', 'ID'));
   });
 

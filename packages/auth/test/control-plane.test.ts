@@ -20,20 +20,36 @@ afterAll(async () => {
 describe('control plane', () => {
   it('stores only the hash of a key and verifies it', async () => {
     const tenant = await control.createTenant('Acme');
-    const { record, key } = await control.createApiKey({ tenantId: tenant.tenantId, owner: 'ops', scopes: ['device:read'] });
+    const { record, key } = await control.createApiKey({
+      tenantId: tenant.tenantId,
+      owner: 'ops',
+      scopes: ['device:read'],
+    });
     expect(record.hash).toBe(hashKey(key));
     expect(JSON.stringify(await control.keys.get(record.keyId))).not.toContain(key);
-    expect(await control.verifyApiKey(key)).toMatchObject({ tenantId: tenant.tenantId, scopes: ['device:read'] });
+    expect(await control.verifyApiKey(key)).toMatchObject({
+      tenantId: tenant.tenantId,
+      scopes: ['device:read'],
+    });
     expect(await control.verifyApiKey(`${key.slice(0, -1)}A`)).toBeUndefined();
     expect(await control.verifyApiKey('garbage')).toBeUndefined();
   });
 
   it('refuses revoked and expired keys', async () => {
     const tenant = await control.createTenant('Beta');
-    const { record, key } = await control.createApiKey({ tenantId: tenant.tenantId, owner: 'a', scopes: ['admin'] });
+    const { record, key } = await control.createApiKey({
+      tenantId: tenant.tenantId,
+      owner: 'a',
+      scopes: ['admin'],
+    });
     await control.revokeApiKey(tenant.tenantId, record.keyId);
     expect(await control.verifyApiKey(key)).toBeUndefined();
-    const expiring = await control.createApiKey({ tenantId: tenant.tenantId, owner: 'a', scopes: ['admin'], ttlMs: 1 });
+    const expiring = await control.createApiKey({
+      tenantId: tenant.tenantId,
+      owner: 'a',
+      scopes: ['admin'],
+      ttlMs: 1,
+    });
     await new Promise((r) => setTimeout(r, 5));
     expect(await control.verifyApiKey(expiring.key)).toBeUndefined();
   });

@@ -50,7 +50,8 @@ function need(values: Values, name: keyof Values): string {
 
 function parseScopes(text: string): Scope[] {
   const list = text.split(',').map((s) => s.trim());
-  for (const s of list) if (!(scopes as readonly string[]).includes(s)) throw new UsageError(`unknown scope "${s}"`);
+  for (const s of list)
+    if (!(scopes as readonly string[]).includes(s)) throw new UsageError(`unknown scope "${s}"`);
   return list as Scope[];
 }
 

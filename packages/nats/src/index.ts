@@ -1,4 +1,15 @@
-export { connectNats, type ConnectOptions } from './connect.js';
+export { DeliverPolicy, type JetStreamClient, type JsMsg, jetstream } from '@nats-io/jetstream';
+export type { Msg, MsgHdrs, NatsConnection } from '@nats-io/nats-core';
+export { headers } from '@nats-io/nats-core';
+export { type ConnectOptions, connectNats } from './connect.js';
+export {
+  type ConsumeLoop,
+  type ConsumeLoopOptions,
+  type Outcome,
+  outcome,
+  startConsumeLoop,
+} from './consume.js';
+export { JsonBucket } from './kv.js';
 export {
   JetStreamUnavailableError,
   manager,
@@ -7,9 +18,4 @@ export {
   provisionConsumer,
   provisionStreams,
 } from './provision.js';
-export { publishBytes, publishJson, type PublishOptions } from './publish.js';
-export { type ConsumeLoop, type ConsumeLoopOptions, type Outcome, outcome, startConsumeLoop } from './consume.js';
-export { JsonBucket } from './kv.js';
-export { jetstream, type JetStreamClient, type JsMsg, DeliverPolicy } from '@nats-io/jetstream';
-export type { NatsConnection, Msg, MsgHdrs } from '@nats-io/nats-core';
-export { headers } from '@nats-io/nats-core';
+export { type PublishOptions, publishBytes, publishJson } from './publish.js';

@@ -9,7 +9,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { type NatsConnection, nanos } from '@nats-io/nats-core';
 import { buckets, type ConsumerSpec, type StreamSpec, streams } from '@sightline/contracts';
 
 export class JetStreamUnavailableError extends Error {

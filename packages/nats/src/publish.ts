@@ -1,4 +1,4 @@
-import { type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 
 export interface PublishOptions {
@@ -19,7 +19,11 @@ export async function publishBytes(
 ): Promise<PubAck> {
   const h = natsHeaders();
   for (const [k, v] of Object.entries(options.headers ?? {})) h.set(k, v);
-  return js.publish(subject, data, { msgID: options.msgId, headers: h, timeout: options.timeoutMs ?? 10_000 });
+  return js.publish(subject, data, {
+    msgID: options.msgId,
+    headers: h,
+    timeout: options.timeoutMs ?? 10_000,
+  });
 }
 
 /** Publish a JSON message. The caller validates it against its contract schema first. */

@@ -41,7 +41,9 @@ describe('provisioning', () => {
     const port = await freePort();
     const proc = spawn(findNatsServerBinary()!, ['-a', '127.0.0.1', '-p', String(port)]);
     try {
-      const nc = await waitFor(() => connect({ servers: `127.0.0.1:${port}` }), { what: 'plain nats-server' });
+      const nc = await waitFor(() => connect({ servers: `127.0.0.1:${port}` }), {
+        what: 'plain nats-server',
+      });
       await expect(provisionAll(nc)).rejects.toThrow(/no JetStream/);
       await nc.close();
     } finally {
@@ -85,7 +87,9 @@ describe('consume loop', () => {
       },
       onOutcome: (o: Outcome, msg) => seen.push([msg.json<{ n: number }>().n, o.kind]),
     });
-    await waitFor(() => seen.filter(([n]) => n === 3).length >= 2, { what: 'retries of the throwing handler' });
+    await waitFor(() => seen.filter(([n]) => n === 3).length >= 2, {
+      what: 'retries of the throwing handler',
+    });
     await loop.stop();
     expect(seen.filter(([n, k]) => n === 1 && k === 'ack')).toHaveLength(1);
     expect(seen.filter(([n]) => n === 2).map(([, k]) => k)).toEqual(['retry', 'ack']);

@@ -1,4 +1,10 @@
-import { connectNats, jetstream, type JetStreamClient, type NatsConnection, provisionAll } from '@sightline/nats';
+import {
+  connectNats,
+  type JetStreamClient,
+  jetstream,
+  type NatsConnection,
+  provisionAll,
+} from '@sightline/nats';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createLogger } from './logger.js';
@@ -24,7 +30,11 @@ export interface BootOptions {
 
 /** The start every service shares: logger, metrics registry, NATS (with retry), provisioning. */
 export async function bootService(options: BootOptions): Promise<ServiceRuntime> {
-  const logger = createLogger({ service: options.service, version: options.version, level: options.logLevel });
+  const logger = createLogger({
+    service: options.service,
+    version: options.version,
+    level: options.logLevel,
+  });
   const registry = createRegistry(options.service);
   let connected = false;
   logger.info({ nats: options.natsUrl.replace(/\/\/[^@]*@/, '//') }, 'connecting to NATS');

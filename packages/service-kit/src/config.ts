@@ -12,7 +12,10 @@ export class ConfigError extends Error {
  * Validate the environment once, at start: defaults applied, strings converted to numbers and
  * booleans, and the first bad variable named in the error. The result is frozen.
  */
-export function loadEnv<T extends TObject>(schema: T, env: NodeJS.ProcessEnv = process.env): Readonly<Static<T>> {
+export function loadEnv<T extends TObject>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Static<T>> {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
@@ -22,7 +25,9 @@ export function loadEnv<T extends TObject>(schema: T, env: NodeJS.ProcessEnv = p
   if (errors.length > 0) {
     const first = errors[0]!;
     const name = first.path.replace(/^\//, '') || '(environment)';
-    throw new ConfigError(`invalid environment variable ${name}: ${first.message} (got ${JSON.stringify(raw[name])})`);
+    throw new ConfigError(
+      `invalid environment variable ${name}: ${first.message} (got ${JSON.stringify(raw[name])})`,
+    );
   }
   return Object.freeze(withDefaults as Static<T>);
 }

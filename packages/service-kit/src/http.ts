@@ -1,4 +1,4 @@
-import { ApiError, errorCodes, type ErrorCode, statusOfCode } from '@sightline/contracts';
+import { ApiError, type ErrorCode, errorCodes, statusOfCode } from '@sightline/contracts';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -24,9 +24,13 @@ export function errorBody(code: ErrorCode, message: string) {
 function classify(err: unknown): { code: ErrorCode; message: string; headers: Record<string, string> } {
   if (err instanceof ApiError) return { code: err.code, message: err.message, headers: err.headers };
   const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
-  if (e.validation) return { code: errorCodes.badRequest, message: e.message ?? 'invalid request', headers: {} };
-  const byStatus = Object.entries(statusOfCode).find(([, s]) => s === e.statusCode)?.[0] as ErrorCode | undefined;
-  if (byStatus && byStatus !== 'internal') return { code: byStatus, message: e.message ?? byStatus, headers: {} };
+  if (e.validation)
+    return { code: errorCodes.badRequest, message: e.message ?? 'invalid request', headers: {} };
+  const byStatus = Object.entries(statusOfCode).find(([, s]) => s === e.statusCode)?.[0] as
+    | ErrorCode
+    | undefined;
+  if (byStatus && byStatus !== 'internal')
+    return { code: byStatus, message: e.message ?? byStatus, headers: {} };
   return { code: errorCodes.internal, message: 'internal error', headers: {} };
 }
 
@@ -51,7 +55,9 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     void reply.code(statusOfCode[code]).headers(headers).send(errorBody(code, message));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(errorBody(errorCodes.notFound, `no route ${request.method} ${request.url.split('?')[0]}`));
+    void reply
+      .code(404)
+      .send(errorBody(errorCodes.notFound, `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));

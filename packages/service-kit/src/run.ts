@@ -61,7 +61,9 @@ export async function runService<C extends BaseServiceConfig>(options: RunOption
 /** For main.ts: log the start failure (e.g. a config error naming the variable) and exit 1. */
 export function exitOnStartFailure(service: string) {
   return (err: unknown) => {
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', service, msg: 'failed to start', err: String((err as Error)?.message ?? err) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service, msg: 'failed to start', err: String((err as Error)?.message ?? err) })}\n`,
+    );
     process.exit(1);
   };
 }

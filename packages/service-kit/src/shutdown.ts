@@ -10,7 +10,11 @@ export interface ShutdownStep {
  * NATS → flush logs) under a watchdog: if they take longer than the timeout the process exits
  * anyway, with a non-zero code.
  */
-export function onShutdown(logger: Logger, timeoutMs: number, steps: ShutdownStep[]): (signal: string) => Promise<void> {
+export function onShutdown(
+  logger: Logger,
+  timeoutMs: number,
+  steps: ShutdownStep[],
+): (signal: string) => Promise<void> {
   let running: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (running) return running;

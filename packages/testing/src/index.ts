@@ -1,5 +1,11 @@
-export { startNats, type TestNats } from './start-nats.js';
-export { findNatsServerBinary, freePort, natsConfig, spawnNatsServer, type NatsServerHandle } from './nats-server.js';
+export {
+  findNatsServerBinary,
+  freePort,
+  type NatsServerHandle,
+  natsConfig,
+  spawnNatsServer,
+} from './nats-server.js';
 export { dataDir, dataPath, modelPath, modelsDir, repoRoot } from './paths.js';
+export { type RunningStack, type ServiceName, type StackOptions, serviceNames, startStack } from './stack.js';
+export { startNats, type TestNats } from './start-nats.js';
 export { waitFor } from './wait.js';
-export { type RunningStack, type ServiceName, serviceNames, type StackOptions, startStack } from './stack.js';

@@ -16,7 +16,12 @@ export interface NatsServerHandle {
 }
 
 export function findNatsServerBinary(): string | undefined {
-  for (const candidate of [process.env.NATS_SERVER_BIN, 'nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server']) {
+  for (const candidate of [
+    process.env.NATS_SERVER_BIN,
+    'nats-server',
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+  ]) {
     if (!candidate) continue;
     const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
     if (probe.status === 0) return candidate;
@@ -99,7 +104,10 @@ export async function spawnNatsServer(options: SpawnOptions): Promise<NatsServer
 function waitForReady(child: ChildProcess, log?: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`nats-server did not start in 15 s:\n${output}`)),
+      15_000,
+    );
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;

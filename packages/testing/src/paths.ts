@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Real ONNX models: SIGHTLINE_MODELS_DIR, default ../shared/models beside the repo. */
-export const modelsDir = resolve(process.env.SIGHTLINE_MODELS_DIR ?? join(repoRoot, '..', 'shared', 'models'));
+export const modelsDir = resolve(
+  process.env.SIGHTLINE_MODELS_DIR ?? join(repoRoot, '..', 'shared', 'models'),
+);
 /** Real images, video and MOT ground truth: SIGHTLINE_DATA_DIR, default ../shared/data. */
 export const dataDir = resolve(process.env.SIGHTLINE_DATA_DIR ?? join(repoRoot, '..', 'shared', 'data'));
 

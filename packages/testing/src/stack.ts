@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { freePort } from './nats-server.js';
 import { repoRoot } from './paths.js';
 
-export const serviceNames = ['ingest', 'inference', 'analytics-aggregation', 'chat-llm', 'stream-gateway'] as const;
+export const serviceNames = [
+  'ingest',
+  'inference',
+  'analytics-aggregation',
+  'chat-llm',
+  'stream-gateway',
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface StackOptions {
@@ -35,8 +41,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const names = options.services ?? serviceNames;
   const ports = {} as Record<ServiceName, number>;
   for (const name of serviceNames) ports[name] = options.ports?.[name] ?? (await freePort());
-  const urls = Object.fromEntries(serviceNames.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
-  const logs = Object.fromEntries(serviceNames.map((n) => [n, [] as string[]])) as Record<ServiceName, string[]>;
+  const urls = Object.fromEntries(serviceNames.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<
+    ServiceName,
+    string
+  >;
+  const logs = Object.fromEntries(serviceNames.map((n) => [n, [] as string[]])) as Record<
+    ServiceName,
+    string[]
+  >;
   const children = new Map<ServiceName, ChildProcess>();
   const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 

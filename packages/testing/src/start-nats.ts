@@ -1,4 +1,4 @@
-import { findNatsServerBinary, spawnNatsServer, type NatsServerHandle } from './nats-server.js';
+import { findNatsServerBinary, type NatsServerHandle, spawnNatsServer } from './nats-server.js';
 
 export interface TestNats {
   url: string;

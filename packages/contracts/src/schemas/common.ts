@@ -21,10 +21,7 @@ export type Box = Static<typeof Box>;
 
 export const ErrorBody = Type.Object(
   {
-    error: Type.Object(
-      { code: Type.String(), message: Type.String() },
-      { additionalProperties: false },
-    ),
+    error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );
