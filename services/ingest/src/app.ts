@@ -1,0 +1,73 @@
+import { ControlPlane } from '@sightline/auth';
+import { ApiError } from '@sightline/contracts';
+import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { jetStreamFramePublisher } from './adapters/frame-publisher.js';
+import { FrameRejection } from './adapters/image-normalizer.js';
+import type { IngestConfig } from './config.js';
+import type { IngestContext } from './context.js';
+import { countedErrors, FrameIntake } from './domain/frame-intake.js';
+import { HealthRegistry } from './domain/health-registry.js';
+import { Pacer } from './domain/pacer.js';
+import { RateLimiter } from './domain/rate-limiter.js';
+import { jsonBodyLimit, jsonFrameRoutes } from './handlers/frames-json.js';
+import { rawFrameRoutes } from './handlers/frames-raw.js';
+import { createIngestMetrics, type IngestMetrics } from './metrics.js';
+
+/** The metric reason of an HTTP failure: ours name it; fastify's are named by status. */
+function reasonOf(err: unknown): string {
+  if (err instanceof FrameRejection) return err.reason;
+  if (err instanceof ApiError) return err.code;
+  const status = (err as { statusCode?: number }).statusCode;
+  const byStatus: Record<number, string> = { 400: 'bad_request', 413: 'too_large', 415: 'content_type' };
+  return (status && byStatus[status]) || 'other';
+}
+
+function countHttpFailures(http: ServiceApp['http'], metrics: IngestMetrics): void {
+  http.addHook('onError', async (request, _reply, err) => {
+    if (countedErrors.has(err)) return;
+    const source = (request.routeOptions.config as { source?: string } | undefined)?.source ?? 'other';
+    metrics.rejected.inc({ source, reason: reasonOf(err) });
+  });
+}
+
+export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): Promise<ServiceApp> {
+  const metrics = createIngestMetrics(runtime.registry);
+  const control = await ControlPlane.open(runtime.nc);
+  const health = new HealthRegistry();
+  const intake = new FrameIntake({
+    publish: jetStreamFramePublisher(runtime.js),
+    pacer: new Pacer(),
+    pacing: config.PACING === 'on',
+    health,
+    metrics,
+    imageLimits: {
+      maxBytes: config.MAX_FRAME_BYTES,
+      maxPixels: config.MAX_FRAME_PIXELS,
+      minSide: config.MIN_FRAME_SIDE,
+      maxSide: config.MAX_FRAME_SIDE,
+    },
+    timestampLimits: { maxFutureMs: config.TIMESTAMP_MAX_FUTURE_MS, maxAgeMs: config.TIMESTAMP_MAX_AGE_MS },
+  });
+  const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const ctx: IngestContext = { runtime, config, control, intake, health, rateLimiter, metrics };
+
+  const http = createHttpServer({
+    logger: runtime.logger,
+    registry: runtime.registry,
+    readiness: { checks: { nats: runtime.natsConnected } },
+    bodyLimit: jsonBodyLimit(config.MAX_FRAME_BYTES),
+  });
+  countHttpFailures(http, metrics);
+  await http.register(async (scope) => rawFrameRoutes(scope, ctx));
+  await http.register(async (scope) => jsonFrameRoutes(scope, ctx));
+
+  const sweep = setInterval(() => rateLimiter.sweep(Date.now()), 60_000);
+  sweep.unref();
+  return {
+    http,
+    async start() {},
+    async stop() {
+      clearInterval(sweep);
+    },
+  };
+}

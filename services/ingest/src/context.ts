@@ -1,0 +1,18 @@
+import type { ControlPlane } from '@sightline/auth';
+import type { ServiceRuntime } from '@sightline/service-kit';
+import type { IngestConfig } from './config.js';
+import type { FrameIntake } from './domain/frame-intake.js';
+import type { HealthRegistry } from './domain/health-registry.js';
+import type { RateLimiter } from './domain/rate-limiter.js';
+import type { IngestMetrics } from './metrics.js';
+
+/** What every handler needs, built once in app.ts. */
+export interface IngestContext {
+  runtime: ServiceRuntime;
+  config: IngestConfig;
+  control: ControlPlane;
+  intake: FrameIntake;
+  health: HealthRegistry;
+  rateLimiter: RateLimiter;
+  metrics: IngestMetrics;
+}

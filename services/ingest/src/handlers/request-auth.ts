@@ -1,0 +1,56 @@
+import { authenticate, type Principal, requireDevice } from '@sightline/auth';
+import { ApiError, type Device, type Scope } from '@sightline/contracts';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { IngestContext } from '../context.js';
+
+interface AuthContext {
+  principal: Principal;
+  device?: Device;
+}
+
+const contexts = new WeakMap<FastifyRequest, AuthContext>();
+
+/** Rate limit per API key: 429 with Retry-After in seconds. */
+export function enforceRateLimit(ctx: IngestContext, principal: Principal): void {
+  const decision = ctx.rateLimiter.take(principal.keyId, Date.now());
+  if (!decision.allowed) {
+    throw new ApiError(
+      'too_many_requests',
+      `rate limit of ${ctx.config.RATE_LIMIT_PER_MINUTE} requests a minute exceeded`,
+      {
+        'Retry-After': String(decision.retryAfterSec),
+      },
+    );
+  }
+}
+
+/**
+ * onRequest hook: key (401), scope (403), rate limit (429) and, for `/:id` routes, the device of
+ * the caller's tenant (404) — all before a byte of the body is read.
+ */
+export function requireAuth(
+  ctx: IngestContext,
+  scopes: readonly Scope[],
+  withDevice = false,
+): onRequestHookHandler {
+  return async (request) => {
+    const principal = await authenticate(ctx.control, request, scopes);
+    enforceRateLimit(ctx, principal);
+    const id = (request.params as { id?: string }).id;
+    const device =
+      withDevice && id !== undefined ? await requireDevice(ctx.control, principal, id) : undefined;
+    contexts.set(request, { principal, ...(device ? { device } : {}) });
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  const auth = contexts.get(request);
+  if (!auth) throw new Error('requireAuth did not run for this route');
+  return auth.principal;
+}
+
+export function deviceOf(request: FastifyRequest): Device {
+  const device = contexts.get(request)?.device;
+  if (!device) throw new Error('requireAuth(withDevice) did not run for this route');
+  return device;
+}
