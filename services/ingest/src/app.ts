@@ -2,6 +2,7 @@ import { ControlPlane } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { jetStreamFramePublisher } from './adapters/frame-publisher.js';
+import { HealthStore, startHealthPublisher } from './adapters/health-publisher.js';
 import { FrameRejection } from './adapters/image-normalizer.js';
 import type { IngestConfig } from './config.js';
 import type { IngestContext } from './context.js';
@@ -11,6 +12,8 @@ import { Pacer } from './domain/pacer.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { jsonBodyLimit, jsonFrameRoutes } from './handlers/frames-json.js';
 import { rawFrameRoutes } from './handlers/frames-raw.js';
+import { healthRoutes } from './handlers/health.js';
+import { webhookRoutes } from './handlers/webhook.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
 
 /** The metric reason of an HTTP failure: ours name it; fastify's are named by status. */
@@ -60,13 +63,26 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
   countHttpFailures(http, metrics);
   await http.register(async (scope) => rawFrameRoutes(scope, ctx));
   await http.register(async (scope) => jsonFrameRoutes(scope, ctx));
+  await http.register(async (scope) => webhookRoutes(scope, ctx));
+  const healthStore = await HealthStore.open(runtime.nc);
+  await http.register(async (scope) => healthRoutes(scope, ctx, healthStore));
 
   const sweep = setInterval(() => rateLimiter.sweep(Date.now()), 60_000);
   sweep.unref();
+  let stopHealth = () => {};
   return {
     http,
-    async start() {},
+    async start() {
+      stopHealth = startHealthPublisher({
+        registry: health,
+        store: healthStore,
+        metrics,
+        logger: runtime.logger,
+        intervalMs: config.HEALTH_PUBLISH_MS,
+      });
+    },
     async stop() {
+      stopHealth();
       clearInterval(sweep);
     },
   };
