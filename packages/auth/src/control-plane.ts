@@ -26,7 +26,23 @@ export interface NewDevice {
   deviceId?: string;
 }
 
+/** Device fields a PATCH may change; `sourceUrl: null` removes it. */
+export interface DevicePatch {
+  name?: string;
+  labels?: string[];
+  sourceUrl?: string | null;
+  detectFps?: number;
+  privacyMode?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
 const deviceKey = (tenantId: string, deviceId: string) => `${tenantId}.${deviceId}`;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Tenants, API keys and devices in NATS KV: the control plane every public service reads. */
 export class ControlPlane {
@@ -90,6 +106,45 @@ export class ControlPlane {
     return true;
   }
 
+  /** A key record of this tenant (revoked ones included), or undefined. */
+  async getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    if (!ID.test(keyId)) return undefined;
+    const record = await this.keys.get(keyId);
+    return record?.tenantId === tenantId ? record : undefined;
+  }
+
+  /** Every key record of a tenant. Keys are stored by key id, so this scans the bucket. */
+  async listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    const all = await this.keys.values();
+    return all.filter((r) => r.tenantId === tenantId).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * A new key with the same owner, name, scopes and remaining lifetime; the old one stops
+   * working after `graceMs` (0: at once) so a client can switch over without downtime.
+   */
+  async rotateApiKey(tenantId: string, keyId: string, graceMs = 0) {
+    const old = await this.getApiKey(tenantId, keyId);
+    if (!old || old.revokedAt !== undefined) return undefined;
+    const now = Date.now();
+    const remaining = old.expiresAt === undefined ? undefined : old.expiresAt - now;
+    if (remaining !== undefined && remaining <= 0) return undefined;
+    const created = await this.createApiKey({
+      tenantId,
+      owner: old.owner,
+      scopes: old.scopes,
+      name: old.name,
+      ...(remaining !== undefined ? { ttlMs: remaining } : {}),
+    });
+    const retired: ApiKeyRecord =
+      graceMs > 0
+        ? { ...old, expiresAt: Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, now + graceMs) }
+        : { ...old, revokedAt: now };
+    await this.keys.put(keyId, retired);
+    this.keyCache.clear();
+    return { ...created, retired };
+  }
+
   /** The principal behind a presented key, or undefined (unknown, wrong, revoked, expired). */
   async verifyApiKey(key: string): Promise<Principal | undefined> {
     const parsed = parseApiKey(key);
@@ -141,6 +196,44 @@ export class ControlPlane {
 
   async listDevices(tenantId: string): Promise<Device[]> {
     return this.devices.values(`${tenantId}.*`);
+  }
+
+  /** Devices in id order after `cursor` (the last id of the previous page). */
+  async listDevicesPage(tenantId: string, { limit, cursor }: { limit: number; cursor?: string }) {
+    const prefix = `${tenantId}.`;
+    const ids = (await this.devices.keys(`${tenantId}.*`)).map((k) => k.slice(prefix.length));
+    const after = cursor === undefined ? ids : ids.filter((id) => id > cursor);
+    const pageIds = after.slice(0, limit);
+    const items: Device[] = [];
+    for (const id of pageIds) {
+      const device = await this.getDevice(tenantId, id);
+      if (device) items.push(device);
+    }
+    const page: Page<Device> = { items };
+    if (after.length > limit) page.nextCursor = pageIds[pageIds.length - 1];
+    return page;
+  }
+
+  /** Apply a patch with compare-and-set so concurrent writers never lose each other's changes. */
+  async updateDevice(tenantId: string, deviceId: string, patch: DevicePatch): Promise<Device | undefined> {
+    if (!ID.test(deviceId)) return undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.devices.getWithRevision(deviceKey(tenantId, deviceId));
+      if (!current || current.value.tenantId !== tenantId) return undefined;
+      const { sourceUrl, ...rest } = patch;
+      const next: Device = { ...current.value, ...rest, updatedAt: Date.now() };
+      if (sourceUrl === null) delete next.sourceUrl;
+      else if (sourceUrl !== undefined) next.sourceUrl = sourceUrl;
+      try {
+        await this.devices.update(deviceKey(tenantId, deviceId), next, current.revision);
+      } catch (err) {
+        if (/wrong last sequence/i.test(String(err))) continue;
+        throw err;
+      }
+      this.nc.publish(subjects.controlChanged('device', tenantId, deviceId));
+      return next;
+    }
+    throw new Error(`device ${deviceId} changed concurrently too often; try again`);
   }
 
   async deleteDevice(tenantId: string, deviceId: string): Promise<boolean> {

@@ -1,3 +1,10 @@
-export { ControlPlane, type NewDevice, type Principal } from './control-plane.js';
+export { type AuditChange, AuditLog } from './audit.js';
+export {
+  ControlPlane,
+  type DevicePatch,
+  type NewDevice,
+  type Page,
+  type Principal,
+} from './control-plane.js';
 export { authenticate, presentedKey, requireDevice, requireScope } from './http-auth.js';
 export { generateApiKey, hashKey, parseApiKey, sameHash } from './keys.js';

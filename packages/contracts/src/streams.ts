@@ -71,6 +71,16 @@ export const streams = {
     discard: 'old',
     storage: 'file',
   },
+  /** Control-plane changes (who, what, when), readable by each tenant's admins. */
+  audit: {
+    name: 'AUDIT',
+    subjects: ['audit.>'],
+    maxAgeMs: 365 * DAY,
+    maxMsgsPerSubject: -1,
+    duplicateWindowMs: 2 * MINUTE,
+    discard: 'old',
+    storage: 'file',
+  },
 } as const satisfies Record<string, StreamSpec>;
 
 export interface ConsumerSpec {
@@ -101,6 +111,15 @@ export const consumers = {
     maxDeliver: 10,
     maxAckPending: 1024,
   }),
+  /** The gateway's webhook dispatcher: every event, delivered to the tenant's registered URLs. */
+  webhooks: {
+    stream: 'EVENTS',
+    durable: 'webhooks',
+    filterSubjects: ['events.>'],
+    ackWaitMs: 60_000,
+    maxDeliver: 3,
+    maxAckPending: 256,
+  },
 } as const;
 
 export const buckets = {
@@ -111,6 +130,8 @@ export const buckets = {
   chats: 'chats',
   /** Short-lived state: SSE connection slots, stream tickets, pull leases. */
   sessions: 'sessions',
+  /** Outbound webhooks per tenant and their delivery records. */
+  webhooks: 'webhooks',
 } as const;
 
 export type BucketName = (typeof buckets)[keyof typeof buckets];

@@ -48,6 +48,10 @@ export const subjects = {
   /** Control-plane change notifications (device or scene changed), core NATS. */
   controlChanged: (kind: 'device' | 'scene', tenant: string, device: string) =>
     `control.${kind}.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
+  /** Control-plane audit trail on AUDIT: who changed what, per tenant and resource kind. */
+  audit: (tenant: string, resource: string) =>
+    `audit.${assertToken(tenant, 'tenant')}.${assertToken(resource, 'resource')}`,
+  auditOfTenant: (tenant: string) => `audit.${assertToken(tenant, 'tenant')}.>`,
 } as const;
 
 /** Parse `<kind>.<tenant>.<device>` (or with a partition) back into its parts. */

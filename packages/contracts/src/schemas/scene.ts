@@ -114,6 +114,16 @@ export const Scene = Type.Object(
     sceneId: Id,
     /** Bumped on every geometry change; every output says which version produced it. */
     version: Type.Integer({ minimum: 0 }),
+    /** Size of the source frame the geometry is drawn on; every point lies inside it. */
+    frame: Type.Optional(
+      Type.Object(
+        {
+          width: Type.Integer({ minimum: 1, maximum: 16384 }),
+          height: Type.Integer({ minimum: 1, maximum: 16384 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     classes: Type.Optional(Type.Array(Type.String(), { maxItems: 80 })),
     detectFps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 60 })),
     zones: Type.Optional(Type.Array(SceneZone, { maxItems: 64 })),

@@ -1,0 +1,26 @@
+import type {} from '@fastify/swagger';
+import { AuditLog } from '@sightline/auth';
+import type { FastifyInstance } from 'fastify';
+import { type ControlPlaneDeps, type RouteContext, resolveOptions } from './deps.js';
+import { createGuard } from './guard.js';
+import { deviceRoutes } from './routes/devices.js';
+
+export type { ControlPlaneDeps, ControlPlaneOptions } from './deps.js';
+
+/**
+ * The control-plane REST API (`/api/v1/...`) as an encapsulated fastify plugin: its rate limits,
+ * body limit and hooks apply to its own routes only. Register with
+ * `app.register(controlPlanePlugin, deps)`.
+ */
+export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlaneDeps): Promise<void> {
+  const opts = resolveOptions(deps.options);
+  const { guard, limitIp } = createGuard(deps, opts);
+  const ctx: RouteContext = { ...deps, audit: new AuditLog(deps.js), opts, guard };
+
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= opts.bodyLimit;
+  });
+  app.addHook('onRequest', limitIp);
+
+  deviceRoutes(app, ctx);
+}
