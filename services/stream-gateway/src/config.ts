@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import { BaseEnv, loadEnv } from '@sightline/service-kit';
+import { type Static, Type } from '@sinclair/typebox';
+
+const Ms = (min: number, def: number) => Type.Integer({ minimum: min, default: def });
+
+export const GatewayEnv = Type.Object({
+  ...BaseEnv,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** This replica's name in connection slots (KV `sessions`). */
+  INSTANCE_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
+  /** Concurrent SSE connections per user (API key owner + tenant), across every replica. */
+  SSE_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** A connection with no event written for this long is closed (seed 000: 300 s). */
+  SSE_IDLE_TIMEOUT_MS: Ms(50, 300_000),
+  /** Comment line written when nothing else was for this long, so proxies keep the line open. */
+  SSE_HEARTBEAT_MS: Ms(50, 15_000),
+  /** The `retry:` the stream opens with (seed 000: about 3 s). */
+  SSE_RETRY_MS: Ms(0, 3000),
+  /** Retry-After of the 429 answered beyond SSE_MAX_PER_USER. */
+  SSE_LIMIT_RETRY_AFTER_S: Type.Integer({ minimum: 1, default: 5 }),
+  /** Events held for one connection while it replays; beyond it the client is disconnected. */
+  SSE_MAX_QUEUED_EVENTS: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** Bytes a connection's socket may have unsent; beyond it the client is disconnected (it resumes). */
+  SSE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+  /** A connection slot not refreshed for this long belongs to a dead replica and may be taken. */
+  SLOT_TTL_MS: Ms(100, 30_000),
+  SLOT_REFRESH_MS: Ms(50, 10_000),
+  /** Lifetime of a stream ticket (single use). */
+  TICKET_TTL_MS: Ms(1000, 30_000),
+  /** A shared subscription with no client left is kept this long (reconnects reuse it). */
+  HUB_LINGER_MS: Ms(0, 5000),
+  /** WebSocket: ping interval; a socket that missed a pong by the next ping is closed. */
+  WS_PING_MS: Ms(50, 30_000),
+  /** WebSocket: time allowed for the first-message auth when the upgrade carried none. */
+  WS_AUTH_TIMEOUT_MS: Ms(50, 5000),
+  /** WebSocket live frames in flight per socket; beyond it the oldest unsent frame is dropped. */
+  WS_MAX_FRAMES_IN_FLIGHT: Type.Integer({ minimum: 1, default: 2 }),
+  /** Requests per minute per API key on GET /api/labels (seed 003: 60). */
+  LABELS_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+});
+
+export type GatewayConfig = Static<typeof GatewayEnv>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadEnv(GatewayEnv, env);
+}
