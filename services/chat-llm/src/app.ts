@@ -1,0 +1,65 @@
+import { ControlPlane } from '@sightline/auth';
+import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { NatsAnalyticsClient } from './adapters/analytics-client.js';
+import { ChatStore } from './adapters/chat-store.js';
+import { ControlPlaneDirectory } from './adapters/device-directory.js';
+import { JetStreamEventsReader } from './adapters/events-reader.js';
+import type { ChatConfig } from './config.js';
+import { BuiltinAnalyst } from './domain/analyst/analyst.js';
+import { ConcurrencyLimiter, RateLimiter } from './domain/limits.js';
+import type { ChatProvider } from './domain/provider.js';
+import { timeFormatter } from './domain/time-format.js';
+import type { TurnRecord } from './domain/turn.js';
+import { registerChatRoutes } from './handlers/chats.js';
+import type { HandlerContext } from './handlers/context.js';
+import { registerMessageRoutes } from './handlers/messages.js';
+import { createMetrics } from './metrics.js';
+
+export interface AppHooks {
+  /** Observe each finished turn (answer + tool calls); used by tests for the grounding check. */
+  onTurn?: (record: TurnRecord) => void;
+}
+
+function chooseProvider(_config: ChatConfig): ChatProvider {
+  return new BuiltinAnalyst();
+}
+
+/** chat-llm: `/chats/**` over HTTP, metrics from analytics over NATS, history in KV. */
+export async function buildApp(
+  runtime: ServiceRuntime,
+  config: ChatConfig,
+  hooks: AppHooks = {},
+): Promise<ServiceApp> {
+  const control = await ControlPlane.open(runtime.nc);
+  const metrics = createMetrics(runtime.registry);
+  const ctx: HandlerContext = {
+    config,
+    control,
+    store: await ChatStore.open(runtime.nc, config.MAX_HISTORY_MESSAGES),
+    directory: new ControlPlaneDirectory(control),
+    turn: {
+      provider: chooseProvider(config),
+      analytics: new NatsAnalyticsClient(runtime.nc, config.ANALYTICS_TIMEOUT_MS),
+      events: new JetStreamEventsReader(runtime.js),
+      time: timeFormatter(config.DISPLAY_TIMEZONE),
+      onToolCall: (tool, outcome) => metrics.toolCalls.inc({ tool, outcome }),
+    },
+    rate: new RateLimiter(config.MESSAGES_PER_MINUTE),
+    streams: new ConcurrencyLimiter(config.MAX_CONCURRENT_STREAMS_PER_USER),
+    metrics,
+    onTurn: hooks.onTurn,
+  };
+  const http = createHttpServer({
+    logger: runtime.logger,
+    registry: runtime.registry,
+    readiness: { checks: { nats: runtime.natsConnected } },
+    bodyLimit: 64 * 1024,
+  });
+  registerChatRoutes(http, ctx);
+  registerMessageRoutes(http, ctx);
+  return {
+    http,
+    async start() {},
+    async stop() {},
+  };
+}

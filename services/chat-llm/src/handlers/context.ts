@@ -1,0 +1,21 @@
+import type { ControlPlane } from '@sightline/auth';
+import type { ChatStore } from '../adapters/chat-store.js';
+import type { ChatConfig } from '../config.js';
+import type { ConcurrencyLimiter, RateLimiter } from '../domain/limits.js';
+import type { DirectoryPort } from '../domain/ports.js';
+import type { TurnDeps, TurnRecord } from '../domain/turn.js';
+import type { ChatMetrics } from '../metrics.js';
+
+/** What the route handlers share; built once in app.ts. */
+export interface HandlerContext {
+  config: ChatConfig;
+  control: ControlPlane;
+  store: ChatStore;
+  directory: DirectoryPort;
+  turn: TurnDeps;
+  rate: RateLimiter;
+  streams: ConcurrencyLimiter;
+  metrics: ChatMetrics;
+  /** Called after each finished turn (tests check grounding against it). */
+  onTurn?: (record: TurnRecord) => void;
+}

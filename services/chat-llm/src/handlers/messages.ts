@@ -1,0 +1,149 @@
+import { authenticate, type Principal } from '@sightline/auth';
+import { ApiError, type Chat, type ChatStreamEvent } from '@sightline/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sseLine } from '../domain/sse.js';
+import { runTurn } from '../domain/turn.js';
+import type { HandlerContext } from './context.js';
+import { publicMessage } from './public-error.js';
+
+interface PostMessage {
+  Params: { chatId: string };
+}
+
+/**
+ * `POST /chats/:chatId/messages {prompt}` → seed 002 stream. Every check that can refuse the
+ * message runs before the first byte, so refusals are JSON errors; once streaming, a failure
+ * is the `error` event and the end of the stream.
+ */
+export function registerMessageRoutes(app: FastifyInstance, ctx: HandlerContext): void {
+  app.post<PostMessage>('/chats/:chatId/messages', async (request, reply) => {
+    const principal = await authenticate(ctx.control, request, ['chat:write']);
+    const prompt = readPrompt(ctx, request.body);
+    const chat = await ctx.store.get(principal.tenantId, request.params.chatId);
+    if (!chat) throw new ApiError('not_found', `chat ${request.params.chatId} not found`);
+    const release = admit(ctx, principal);
+    try {
+      const history = [...chat.messages, { role: 'user' as const, content: prompt, at: Date.now() }];
+      if (!(await ctx.store.append(chat.tenantId, chat.chatId, history.slice(-1)))) {
+        throw new ApiError('not_found', `chat ${chat.chatId} not found`);
+      }
+      await stream(ctx, request, reply, chat, history);
+    } finally {
+      release();
+    }
+  });
+}
+
+function readPrompt(ctx: HandlerContext, body: unknown): string {
+  const prompt = (body as { prompt?: unknown } | undefined)?.prompt;
+  if (typeof prompt !== 'string' || prompt.trim() === '') {
+    throw new ApiError('bad_request', 'body must be JSON {"prompt": "<your question>"}');
+  }
+  if (prompt.length > ctx.config.MAX_PROMPT_CHARS) {
+    ctx.metrics.rejected.inc({ reason: 'prompt_too_large' });
+    throw new ApiError(
+      'payload_too_large',
+      `prompt is ${prompt.length} characters; the limit is ${ctx.config.MAX_PROMPT_CHARS}`,
+    );
+  }
+  return prompt;
+}
+
+/** Messages per minute per API key, then open streams per user; returns the slot's release. */
+function admit(ctx: HandlerContext, principal: Principal): () => void {
+  const rate = ctx.rate.take(principal.keyId);
+  if (!rate.ok) {
+    ctx.metrics.rejected.inc({ reason: 'rate_limited' });
+    throw new ApiError(
+      'too_many_requests',
+      `more than ${ctx.config.MESSAGES_PER_MINUTE} messages a minute with this key`,
+      {
+        'retry-after': String(rate.retryAfterSec),
+      },
+    );
+  }
+  const release = ctx.streams.acquire(`${principal.tenantId}.${principal.owner}`);
+  if (!release) {
+    ctx.metrics.rejected.inc({ reason: 'too_many_streams' });
+    throw new ApiError(
+      'too_many_requests',
+      `${ctx.config.MAX_CONCURRENT_STREAMS_PER_USER} answers are already streaming for this user; wait for one to finish`,
+      { 'retry-after': '1' },
+    );
+  }
+  return release;
+}
+
+async function stream(
+  ctx: HandlerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  chat: Chat,
+  history: Chat['messages'],
+) {
+  const started = process.hrtime.bigint();
+  const provider = ctx.turn.provider.name;
+  const res = reply.hijack().raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  const abort = new AbortController();
+  // The client went away before we finished: stop the generation and any upstream request.
+  res.on('close', () => {
+    if (!res.writableEnded) abort.abort(new Error('client disconnected'));
+  });
+  const send = (event: ChatStreamEvent) => {
+    if (!res.writableEnded && !res.destroyed) res.write(sseLine(event));
+  };
+  let first = true;
+  ctx.metrics.activeStreams.inc();
+  try {
+    const devices = await chatDevices(ctx, chat);
+    const record = await runTurn(ctx.turn, {
+      tenantId: chat.tenantId,
+      devices,
+      history,
+      prompt: history.at(-1)!.content,
+      signal: abort.signal,
+      emit: (text) => {
+        if (first)
+          ctx.metrics.firstChunk.observe({ provider }, Number(process.hrtime.bigint() - started) / 1e9);
+        first = false;
+        send({ type: 'chunk', text });
+      },
+    });
+    if (abort.signal.aborted) {
+      ctx.metrics.turns.inc({ provider, outcome: 'aborted' });
+      return;
+    }
+    if (record.ungrounded.length > 0) {
+      ctx.metrics.ungroundedNumbers.inc({ provider }, record.ungrounded.length);
+      request.log.warn({ provider, ungrounded: record.ungrounded }, 'answer states numbers no tool returned');
+    }
+    await ctx.store.append(chat.tenantId, chat.chatId, [
+      { role: 'assistant', content: record.answer, at: Date.now() },
+    ]);
+    send({ type: 'done' });
+    ctx.metrics.turns.inc({ provider, outcome: 'done' });
+    ctx.onTurn?.(record);
+  } catch (err) {
+    const aborted = abort.signal.aborted;
+    ctx.metrics.turns.inc({ provider, outcome: aborted ? 'aborted' : 'error' });
+    if (!aborted) {
+      request.log.warn({ err, chatId: chat.chatId }, 'answer failed mid-stream');
+      send({ type: 'error', message: publicMessage(err) });
+    }
+  } finally {
+    ctx.metrics.activeStreams.dec();
+    res.end();
+  }
+}
+
+/** The chat's devices, or every device of the tenant when the chat names none. */
+async function chatDevices(ctx: HandlerContext, chat: Chat) {
+  const all = await ctx.directory.devices(chat.tenantId);
+  return chat.deviceIds.length === 0 ? all : all.filter((d) => chat.deviceIds.includes(d.deviceId));
+}
