@@ -1,3 +1,4 @@
+import websocket from '@fastify/websocket';
 import { ControlPlane } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
@@ -12,6 +13,7 @@ import { Pacer } from './domain/pacer.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { jsonBodyLimit, jsonFrameRoutes } from './handlers/frames-json.js';
 import { rawFrameRoutes } from './handlers/frames-raw.js';
+import { wsFrameRoutes } from './handlers/frames-ws.js';
 import { healthRoutes } from './handlers/health.js';
 import { webhookRoutes } from './handlers/webhook.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
@@ -64,6 +66,8 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
   await http.register(async (scope) => rawFrameRoutes(scope, ctx));
   await http.register(async (scope) => jsonFrameRoutes(scope, ctx));
   await http.register(async (scope) => webhookRoutes(scope, ctx));
+  await http.register(websocket, { options: { maxPayload: jsonBodyLimit(config.MAX_FRAME_BYTES) } });
+  await http.register(async (scope) => wsFrameRoutes(scope, ctx));
   const healthStore = await HealthStore.open(runtime.nc);
   await http.register(async (scope) => healthRoutes(scope, ctx, healthStore));
 

@@ -72,6 +72,11 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['change'],
       registers,
     }),
+    wsPauses: new Counter({
+      name: `${p}ws_pauses_total`,
+      help: 'Times a WebSocket was paused because its frames in flight reached the limit (backpressure)',
+      registers,
+    }),
     wsConnections: new Gauge({
       name: `${p}ws_connections`,
       help: 'Open WebSocket push connections',
