@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+// Deployment checks without a cluster: manifests, kustomize, promtool, nats-server with the shipped config.
+export default defineProject({
+  test: { name: 'deploy', testTimeout: 60_000, hookTimeout: 60_000 },
+});
