@@ -1,9 +1,11 @@
 import type {} from '@fastify/swagger';
 import { AuditLog } from '@sightline/auth';
 import type { FastifyInstance } from 'fastify';
+import { SceneStore } from './adapters/scene-store.js';
 import { type ControlPlaneDeps, type RouteContext, resolveOptions } from './deps.js';
 import { createGuard } from './guard.js';
 import { deviceRoutes } from './routes/devices.js';
+import { sceneRoutes } from './routes/scenes.js';
 
 export type { ControlPlaneDeps, ControlPlaneOptions } from './deps.js';
 
@@ -22,5 +24,7 @@ export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlan
   });
   app.addHook('onRequest', limitIp);
 
-  deviceRoutes(app, ctx);
+  const scenes = await SceneStore.open(deps.nc);
+  deviceRoutes(app, ctx, scenes);
+  sceneRoutes(app, ctx, scenes);
 }

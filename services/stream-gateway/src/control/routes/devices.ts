@@ -2,6 +2,7 @@ import { requireDevice } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { SceneStore } from '../adapters/scene-store.js';
 import type { RouteContext } from '../deps.js';
 import { DeviceCreateBody, DeviceParams, DevicePatchBody, PageQuery } from '../schemas.js';
 
@@ -9,7 +10,7 @@ const READ = ['device:read'] as const;
 const WRITE = ['device:write'] as const;
 
 /** Devices of the caller's tenant. Another tenant's device answers 404 exactly like a missing one. */
-export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function deviceRoutes(app: FastifyInstance, ctx: RouteContext, scenes: SceneStore): void {
   const { control, audit, guard } = ctx;
 
   app.post<{ Body: Static<typeof DeviceCreateBody> }>(
@@ -80,6 +81,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (!(await control.deleteDevice(principal.tenantId, request.params.id))) {
         await requireDevice(control, principal, request.params.id);
       }
+      await scenes.delete(principal.tenantId, request.params.id);
       await audit.record(principal, {
         action: 'device.delete',
         resource: 'device',
