@@ -17,7 +17,8 @@ export class JetStreamEventsReader implements EventsPort {
 
   async recent(tenantId: string, sinceMs: number, limit: number): Promise<AnalyticEvent[]> {
     const consumer = await this.js.consumers.get(streams.events.name, {
-      filter_subjects: [subjects.eventsOfTenant(tenantId)],
+      // One subject as a string: nats-server 2.9 (Debian) has no multi-filter consumers.
+      filter_subjects: subjects.eventsOfTenant(tenantId),
       deliver_policy: DeliverPolicy.StartTime,
       opt_start_time: new Date(sinceMs).toISOString(),
     });

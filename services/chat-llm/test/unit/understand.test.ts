@@ -9,7 +9,7 @@ const devices = [
 
 describe('understanding questions', () => {
   it.each([
-    ['How many people are in front of camera 大門 now?', 'counts_now', 'zh'],
+    ['How many people are in front of camera 大門 now?', 'counts_now', 'en'],
     ['how many people are at the lobby camera right now', 'counts_now', 'en'],
     ['現在大門攝影機前有多少人？', 'counts_now', 'zh'],
     ['大門現在有幾個人', 'counts_now', 'zh'],

@@ -33,7 +33,10 @@ const CJK = /[\u3400-\u9fff]/;
 const VEHICLE = /vehicle|\bcars?\b|truck|\bbus(es)?\b|traffic|motorcycle|bicycle|bike|車/i;
 
 export function understand(prompt: string, devices: readonly DeviceInfo[]): Question {
-  const lang: Lang = CJK.test(prompt) ? 'zh' : 'en';
+  const named = matchDevices(prompt, devices);
+  // "How long is the queue at 大門?" is English: judge the language without the device names.
+  const unnamed = named.reduce((text, d) => text.split(d.name).join(' '), prompt);
+  const lang: Lang = CJK.test(unnamed) ? 'zh' : 'en';
   const window = parseWindow(prompt);
   let intent: Intent = intents.find(([, re]) => re.test(prompt))?.[0] ?? 'help';
   // "How many people were there in the last hour?" asks for a range, not for now.
@@ -41,7 +44,7 @@ export function understand(prompt: string, devices: readonly DeviceInfo[]): Ques
   return {
     intent,
     lang,
-    devices: matchDevices(prompt, devices),
+    devices: named,
     label: VEHICLE.test(prompt) ? 'vehicle' : 'person',
     alertsOnly: /alert|alarm|警報|告警|警示/i.test(prompt),
     ...window,
