@@ -5,7 +5,9 @@ import { SceneStore } from './adapters/scene-store.js';
 import { type ControlPlaneDeps, type RouteContext, resolveOptions } from './deps.js';
 import { createGuard } from './guard.js';
 import { deviceRoutes } from './routes/devices.js';
+import { keyRoutes } from './routes/keys.js';
 import { sceneRoutes } from './routes/scenes.js';
+import { tenantRoutes } from './routes/tenants.js';
 
 export type { ControlPlaneDeps, ControlPlaneOptions } from './deps.js';
 
@@ -27,4 +29,6 @@ export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlan
   const scenes = await SceneStore.open(deps.nc);
   deviceRoutes(app, ctx, scenes);
   sceneRoutes(app, ctx, scenes);
+  keyRoutes(app, ctx);
+  tenantRoutes(app, ctx);
 }
