@@ -1,0 +1,110 @@
+import { finishDetections } from '../domain/finish.js';
+import { formats, type ModelSpec } from '../domain/model-registry.js';
+import { fillChw } from '../domain/tensor-fill.js';
+import type { InputGeometry, RawDetection, ScoreThresholds } from '../domain/types.js';
+import { OnnxModel, type SessionOptions } from './onnx-model.js';
+import { SerialQueue, TensorPool } from './serial.js';
+import { decodeForModel } from './sharp-input.js';
+
+/** A frame made ready for the model: its input tensor plus the pixels it came from. */
+export interface PreparedFrame {
+  /** RGB bytes of the model input (resized and padded), kept for attributes and motion. */
+  pixels: Buffer;
+  inputWidth: number;
+  inputHeight: number;
+  geometry: InputGeometry;
+  tensor: Float32Array;
+  decodeMs: number;
+  preprocessMs: number;
+}
+
+export interface DetectResult {
+  detections: RawDetection[];
+  runMs: number;
+  postprocessMs: number;
+}
+
+export function thresholdsOf(spec: ModelSpec): ScoreThresholds {
+  const perClass = new Map<number, number>();
+  for (const [label, value] of Object.entries(spec.classThresholds)) {
+    const id = spec.labels.indexOf(label);
+    if (id >= 0) perClass.set(id, value);
+  }
+  return { byDefault: spec.scoreThreshold, perClass };
+}
+
+/**
+ * One model behind the two steps the worker overlaps: `prepare` (decode + tensor, parallel in
+ * libvips threads) and `detect` (session.run one at a time, then decode of the output and NMS).
+ */
+export class Detector {
+  private readonly runs = new SerialQueue();
+  private readonly pool: TensorPool;
+  private readonly thresholds: ScoreThresholds;
+
+  private constructor(readonly model: OnnxModel) {
+    this.pool = new TensorPool(3 * model.spec.inputWidth * model.spec.inputHeight);
+    this.thresholds = thresholdsOf(model.spec);
+  }
+
+  static async load(spec: ModelSpec, modelsDir: string, options: SessionOptions): Promise<Detector> {
+    return new Detector(await OnnxModel.load(spec, modelsDir, options));
+  }
+
+  get spec(): ModelSpec {
+    return this.model.spec;
+  }
+
+  async prepare(image: Uint8Array): Promise<PreparedFrame> {
+    const { inputWidth, inputHeight, format } = this.spec;
+    const t0 = performance.now();
+    const decoded = await decodeForModel(image, inputWidth, inputHeight, formats[format].placement);
+    const t1 = performance.now();
+    const tensor = fillChw(
+      decoded.pixels,
+      inputWidth * inputHeight,
+      formats[format].norm,
+      this.pool.acquire(),
+    );
+    return {
+      pixels: decoded.pixels,
+      inputWidth,
+      inputHeight,
+      geometry: decoded.geometry,
+      tensor,
+      decodeMs: t1 - t0,
+      preprocessMs: performance.now() - t1,
+    };
+  }
+
+  /** Give back a prepared frame's tensor when it will not be detected (e.g. skipped by motion). */
+  discard(frame: PreparedFrame): void {
+    this.pool.release(frame.tensor);
+  }
+
+  async detect(frame: PreparedFrame): Promise<DetectResult> {
+    const t0 = performance.now();
+    let outputs: Awaited<ReturnType<OnnxModel['run']>>;
+    try {
+      outputs = await this.runs.run(() => this.model.run(frame.tensor));
+    } finally {
+      this.pool.release(frame.tensor);
+    }
+    const t1 = performance.now();
+    const { inputWidth, inputHeight, labels, format, nmsIou } = this.spec;
+    const params = { inputWidth, inputHeight, numClasses: labels.length, thresholds: this.thresholds };
+    const candidates = formats[format].decode(outputs, params);
+    const detections = finishDetections(candidates, frame.geometry, nmsIou);
+    return { detections, runMs: t1 - t0, postprocessMs: performance.now() - t1 };
+  }
+
+  /** prepare + detect, for callers that need no overlap (tests, the face detector). */
+  async detectImage(image: Uint8Array): Promise<DetectResult & { geometry: InputGeometry }> {
+    const frame = await this.prepare(image);
+    return { ...(await this.detect(frame)), geometry: frame.geometry };
+  }
+
+  async release(): Promise<void> {
+    await this.model.release();
+  }
+}

@@ -1,0 +1,84 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { Outputs } from '../domain/decoders/types.js';
+import type { ModelSpec } from '../domain/model-registry.js';
+import { modelShapeProblem, type TensorShape } from '../domain/model-shapes.js';
+
+export interface SessionOptions {
+  intraOpThreads: number;
+  interOpThreads: number;
+  executionProvider: 'cpu' | 'cuda';
+}
+
+/** A model file that cannot serve its registry entry; the message names the file and the problem. */
+export class ModelLoadError extends Error {
+  constructor(file: string, problem: string) {
+    super(`model file ${file}: ${problem}`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export function modelFilePath(spec: ModelSpec, modelsDir: string): string {
+  return isAbsolute(spec.file) ? spec.file : join(modelsDir, spec.file);
+}
+
+function shapesOf(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorShape[] {
+  return metadata.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] }));
+}
+
+/** An onnxruntime session for one registry entry, checked against the entry at load. */
+export class OnnxModel {
+  private constructor(
+    readonly spec: ModelSpec,
+    readonly file: string,
+    private readonly session: ort.InferenceSession,
+    readonly loadMs: number,
+  ) {}
+
+  static async load(spec: ModelSpec, modelsDir: string, options: SessionOptions): Promise<OnnxModel> {
+    const file = modelFilePath(spec, modelsDir);
+    if (!existsSync(file)) throw new ModelLoadError(file, 'not found (set SIGHTLINE_MODELS_DIR)');
+    if (statSync(file).size === 0) throw new ModelLoadError(file, 'is empty');
+    const started = performance.now();
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, {
+        intraOpNumThreads: options.intraOpThreads,
+        interOpNumThreads: options.interOpThreads,
+        // CUDA first, CPU for the operators it lacks; needs the GPU build of onnxruntime (README).
+        executionProviders: options.executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+        graphOptimizationLevel: 'all',
+        // Warnings such as "initializer appears in graph inputs" are noise for a served model.
+        logSeverityLevel: 3,
+      });
+    } catch (err) {
+      throw new ModelLoadError(file, `cannot be loaded as ONNX (${(err as Error).message.split('\n')[0]})`);
+    }
+    const problem = modelShapeProblem(
+      spec,
+      shapesOf(session.inputMetadata),
+      shapesOf(session.outputMetadata),
+    );
+    if (problem) {
+      await session.release();
+      throw new ModelLoadError(file, `does not fit model "${spec.id}" (${spec.format}): ${problem}`);
+    }
+    return new OnnxModel(spec, file, session, performance.now() - started);
+  }
+
+  /** One forward pass over a CHW float tensor of the spec's input size. */
+  async run(input: Float32Array): Promise<Outputs> {
+    const tensor = new ort.Tensor('float32', input, [1, 3, this.spec.inputHeight, this.spec.inputWidth]);
+    const result = await this.session.run({ [this.session.inputNames[0]!]: tensor });
+    const outputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+    for (const [name, value] of Object.entries(result)) {
+      outputs[name] = { data: value.data as Float32Array, dims: value.dims };
+    }
+    return outputs;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

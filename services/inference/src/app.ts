@@ -1,0 +1,114 @@
+import { type ConsumerSpec, consumers, type Detection } from '@sightline/contracts';
+import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightline/nats';
+import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { Detector } from './adapters/detector.js';
+import type { InferenceConfig } from './config.js';
+import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
+import { MotionGate } from './domain/motion-gate.js';
+import { createFrameHandler } from './handlers/frames.js';
+import { createMetrics } from './metrics.js';
+
+export interface BuildOptions {
+  /** The durable consumer to share; tests pass one with a short ack wait. */
+  consumer?: ConsumerSpec;
+}
+
+function csvSet(text: string): Set<string> {
+  return new Set(
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+/**
+ * Load the model (failing start on a bad file), then consume FRAMES with PIPELINE_DEPTH loops on
+ * the shared durable consumer: while one frame runs through the model the next is decoded.
+ */
+export async function buildApp(
+  runtime: ServiceRuntime,
+  config: InferenceConfig,
+  options: BuildOptions = {},
+): Promise<ServiceApp> {
+  const { logger, registry } = runtime;
+  const metrics = createMetrics(registry);
+  const spec = resolveModel(config.MODEL_ID, parseExtraModels(config.EXTRA_MODELS), {
+    scoreThreshold: config.SCORE_THRESHOLD,
+    nmsIou: config.NMS_IOU,
+    classThresholds: parseClassThresholds(config.CLASS_THRESHOLDS),
+  });
+  const detector = await Detector.load(spec, config.SIGHTLINE_MODELS_DIR, {
+    intraOpThreads: config.INTRA_OP_THREADS,
+    interOpThreads: config.INTER_OP_THREADS,
+    executionProvider: config.EXECUTION_PROVIDER,
+  });
+  metrics.modelLoadSeconds.set({ model: spec.id }, detector.model.loadMs / 1000);
+  logger.info(
+    { model: spec.id, file: detector.model.file, loadMs: Math.round(detector.model.loadMs) },
+    'model loaded',
+  );
+
+  // The contracts' spec is deeply readonly; provisionConsumer takes a plain ConsumerSpec.
+  const consumer = options.consumer ?? {
+    ...consumers.inference,
+    filterSubjects: [...consumers.inference.filterSubjects],
+  };
+  const handler = createFrameHandler({
+    detector,
+    js: runtime.js,
+    nc: runtime.nc,
+    metrics,
+    logger,
+    maxAgeMs: config.FRAME_MAX_AGE_MS,
+    attributes: config.ATTRIBUTES,
+    liveFrames: config.LIVE_FRAMES,
+    classes: csvSet(config.CLASSES),
+    motion: config.MOTION_GATING
+      ? new MotionGate<Detection[]>({
+          minChangedRatio: config.MOTION_MIN_CHANGED_RATIO,
+          pixelDelta: config.MOTION_PIXEL_DELTA,
+          maxSkipMs: config.MOTION_MAX_SKIP_MS,
+        })
+      : undefined,
+  });
+  const loops: ConsumeLoop[] = [];
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: { checks: { nats: runtime.natsConnected, consuming: () => loops.length > 0 } },
+  });
+
+  return {
+    http,
+    async start() {
+      await provisionConsumer(runtime.nc, consumer);
+      for (let i = 0; i < config.PIPELINE_DEPTH; i++) {
+        loops.push(
+          await startConsumeLoop({
+            js: runtime.js,
+            stream: consumer.stream,
+            durable: consumer.durable,
+            handler,
+            maxMessages: 2,
+            onOutcome: (result) => {
+              if (result.kind === 'drop') {
+                metrics.drops.inc({ reason: result.reason });
+                metrics.frames.inc({ outcome: 'dropped' });
+              } else if (result.kind === 'retry') {
+                metrics.frames.inc({ outcome: 'retried' });
+                logger.warn({ reason: result.reason }, 'frame will be retried');
+              }
+            },
+            onError: (err) => logger.error({ err }, 'consume loop error'),
+          }),
+        );
+      }
+      logger.info({ consumer: consumer.durable, loops: loops.length }, 'consuming frames');
+    },
+    async stop() {
+      await Promise.all(loops.map((loop) => loop.stop()));
+      await detector.release();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BaseEnv, loadEnv } from '@sightline/service-kit';
+import { type Static, Type } from '@sinclair/typebox';
+
+/** The repository root: services/inference/src → ../../.. (as packages/testing/src/paths.ts does). */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const defaultModelsDir = join(repoRoot, '..', 'shared', 'models');
+
+const Bool = (value: boolean) => Type.Boolean({ default: value });
+
+export const InferenceEnv = Type.Object({
+  ...BaseEnv,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8083 }),
+  SIGHTLINE_MODELS_DIR: Type.String({ default: defaultModelsDir }),
+  /** Registry id of the detector (see src/domain/model-registry.ts). */
+  MODEL_ID: Type.String({ default: 'yolox_nano' }),
+  /** JSON array of extra registry entries, e.g. a YOLOv8 export: see the README. */
+  EXTRA_MODELS: Type.Optional(Type.String()),
+  SCORE_THRESHOLD: Type.Number({ minimum: 0, maximum: 1, default: 0.3 }),
+  /** Per-class thresholds over the default, e.g. "person=0.4,car=0.5". */
+  CLASS_THRESHOLDS: Type.String({ default: '' }),
+  /** Only these labels are published (comma list); empty keeps every class. */
+  CLASSES: Type.String({ default: '' }),
+  NMS_IOU: Type.Number({ minimum: 0, maximum: 1, default: 0.45 }),
+  INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  INTER_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  EXECUTION_PROVIDER: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')], { default: 'cpu' }),
+  /** A frame older than this (since ingest accepted it) when pulled is dropped as stale. */
+  FRAME_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** Frames in flight in one worker: decode of the next overlaps the run of the current. */
+  PIPELINE_DEPTH: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
+  /** Level-02 attributes (colours, size class) for persons and vehicles. */
+  ATTRIBUTES: Bool(true),
+  /** Skip the detector when a device's picture has not changed (its last detections are reused). */
+  MOTION_GATING: Bool(true),
+  /** Share of the small grey image's pixels that must change to count as motion. */
+  MOTION_MIN_CHANGED_RATIO: Type.Number({ minimum: 0, maximum: 1, default: 0.005 }),
+  /** A pixel changed when its grey level moved by more than this (0-255). */
+  MOTION_PIXEL_DELTA: Type.Integer({ minimum: 1, maximum: 255, default: 25 }),
+  /** Even a static scene is re-detected at least this often, so nothing stays stale. */
+  MOTION_MAX_SKIP_MS: Type.Integer({ minimum: 0, default: 2_000 }),
+  /** Publish seed 002 FrameData (JPEG + detections) on core NATS for live viewers. */
+  LIVE_FRAMES: Bool(true),
+});
+export type InferenceConfig = Static<typeof InferenceEnv>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfig {
+  return loadEnv(InferenceEnv, env);
+}

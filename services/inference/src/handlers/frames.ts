@@ -1,0 +1,151 @@
+import { type Detection, type FrameMeta, partitionOf, subjects } from '@sightline/contracts';
+import {
+  type JetStreamClient,
+  type JsMsg,
+  type NatsConnection,
+  type Outcome,
+  outcome,
+  publishJson,
+} from '@sightline/nats';
+import type { Logger } from '@sightline/service-kit';
+import type { Detector, PreparedFrame } from '../adapters/detector.js';
+import { UndecodableImageError } from '../adapters/sharp-input.js';
+import { readFrameMeta } from '../domain/frame-meta.js';
+import { greyThumbnail, type MotionGate } from '../domain/motion-gate.js';
+import { toBatch, toDetections, toFrameData } from '../domain/wire.js';
+import type { InferenceMetrics, Stage } from '../metrics.js';
+
+export interface FrameHandlerDeps {
+  detector: Detector;
+  js: JetStreamClient;
+  nc: NatsConnection;
+  metrics: InferenceMetrics;
+  logger: Logger;
+  maxAgeMs: number;
+  attributes: boolean;
+  liveFrames: boolean;
+  /** Labels to publish; empty: all. */
+  classes: ReadonlySet<string>;
+  motion?: MotionGate<Detection[]>;
+  now?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One frame from FRAMES: validate its headers, drop it if stale or undecodable, detect (or reuse
+ * the last detections when motion gating finds no change), publish the DetectionBatch and the
+ * live FrameData, and only then ack.
+ */
+export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Promise<Outcome> {
+  const now = deps.now ?? Date.now;
+  const observe = (stage: Stage, ms: number) => deps.metrics.stageSeconds.observe({ stage }, ms / 1000);
+
+  return async (msg) => {
+    if (msg.redelivered) deps.metrics.redelivered.inc();
+    const read = readFrameMeta(msg.headers);
+    if ('problem' in read) {
+      deps.logger.warn(
+        { subject: msg.subject, seq: msg.seq, problem: read.problem },
+        'frame without valid metadata',
+      );
+      return outcome.drop('bad_metadata');
+    }
+    const { meta } = read;
+    const queueWaitMs = Math.max(0, now() - meta.acceptedAt);
+    observe('queue_wait', queueWaitMs);
+    if (queueWaitMs > deps.maxAgeMs) return outcome.drop('stale');
+
+    let frame: PreparedFrame;
+    try {
+      frame = await deps.detector.prepare(msg.data);
+    } catch (err) {
+      if (!(err instanceof UndecodableImageError)) throw err;
+      deps.logger.warn(
+        { tenant: meta.tenantId, device: meta.deviceId, err: err.message },
+        'undecodable frame',
+      );
+      return outcome.drop('undecodable');
+    }
+    observe('decode', frame.decodeMs);
+    observe('preprocess', frame.preprocessMs);
+    const timings: Record<string, number> = {
+      queueWaitMs,
+      decodeMs: frame.decodeMs,
+      preprocessMs: frame.preprocessMs,
+    };
+    const detections = await detectOrReuse(deps, meta, frame, timings, observe);
+
+    const batch = toBatch(
+      meta,
+      { width: frame.geometry.srcWidth, height: frame.geometry.srcHeight },
+      deps.detector.spec.id,
+      detections,
+      timings,
+      now(),
+    );
+    const publishStart = performance.now();
+    await publishJson(
+      deps.js,
+      subjects.detections(partitionOf(meta.deviceId), meta.tenantId, meta.deviceId),
+      batch,
+      {
+        msgId: meta.frameId,
+      },
+    );
+    if (deps.liveFrames) publishLive(deps, batch, msg.data);
+    observe('publish', performance.now() - publishStart);
+    return outcome.ack();
+  };
+}
+
+async function detectOrReuse(
+  deps: FrameHandlerDeps,
+  meta: FrameMeta,
+  frame: PreparedFrame,
+  timings: Record<string, number>,
+  observe: (stage: Stage, ms: number) => void,
+): Promise<Detection[]> {
+  const now = deps.now ?? Date.now;
+  const thumbnail = deps.motion
+    ? greyThumbnail(frame.pixels, frame.inputWidth, frame.inputHeight)
+    : undefined;
+  const reused = thumbnail && deps.motion?.reusable(meta.deviceId, thumbnail, now());
+  if (reused) {
+    deps.detector.discard(frame);
+    deps.metrics.motionSkipped.inc();
+    deps.metrics.frames.inc({ outcome: 'motion_skipped' });
+    timings.motionSkipped = 1;
+    return reused;
+  }
+  const result = await deps.detector.detect(frame);
+  observe('run', result.runMs);
+  deps.metrics.inferenceSpeedMs.set({ model: deps.detector.spec.id }, result.runMs);
+  const labelled = toDetections(result.detections, deps.detector.spec.labels, {
+    classes: deps.classes,
+    attributesFrom: deps.attributes
+      ? { pixels: frame.pixels, width: frame.inputWidth, height: frame.inputHeight, geometry: frame.geometry }
+      : undefined,
+  });
+  const postprocessMs = result.postprocessMs;
+  observe('postprocess', postprocessMs);
+  Object.assign(timings, { runMs: result.runMs, postprocessMs });
+  if (thumbnail) deps.motion?.recordRun(meta.deviceId, thumbnail, now(), labelled);
+  deps.metrics.frames.inc({ outcome: 'analysed' });
+  return labelled;
+}
+
+/** Live viewers are best effort (core NATS): a failure is counted, never fails the frame. */
+function publishLive(
+  deps: FrameHandlerDeps,
+  batch: Parameters<typeof toFrameData>[0],
+  jpeg: Uint8Array,
+): void {
+  try {
+    const data = encoder.encode(JSON.stringify(toFrameData(batch, jpeg)));
+    deps.nc.publish(subjects.live(batch.tenantId, batch.deviceId), data);
+  } catch (err) {
+    deps.metrics.livePublishErrors.inc();
+    deps.logger.warn({ err: (err as Error).message, device: batch.deviceId }, 'live frame not published');
+  }
+}
