@@ -41,6 +41,7 @@ export const subjects = {
   eventsOfTenant: (tenant: string) => `events.${assertToken(tenant, 'tenant')}.>`,
   rollups: (tenant: string, device: string) =>
     `rollups.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
+  rollupsOfTenant: (tenant: string) => `rollups.${assertToken(tenant, 'tenant')}.*`,
   live: (tenant: string, device: string) =>
     `live.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
   /** Request/reply: metric queries answered by analytics-aggregation. */

@@ -1,0 +1,171 @@
+import { assign } from './assignment.js';
+import { iou } from './iou.js';
+import { boxOfState, initiate, type KalmanState, predict, update, xyahOfBox } from './kalman.js';
+
+export interface TrackerInput {
+  label: string;
+  score: number;
+  /** x1, y1, x2, y2 */
+  box: readonly [number, number, number, number];
+}
+
+export interface TrackerOptions {
+  trackHigh: number;
+  trackLow: number;
+  /** A new track needs at least this score (ByteTrack: trackHigh + 0.1). */
+  newTrack: number;
+  birthHits: number;
+  maxMissed: number;
+  /** Max 1 - IoU accepted in the first, second and unconfirmed stages. */
+  matchHigh: number;
+  matchLow: number;
+  matchUnconfirmed: number;
+}
+
+export const defaultTrackerOptions: TrackerOptions = {
+  trackHigh: 0.5,
+  trackLow: 0.1,
+  newTrack: 0.6,
+  birthHits: 2,
+  maxMissed: 30,
+  matchHigh: 0.8,
+  matchLow: 0.5,
+  matchUnconfirmed: 0.7,
+};
+
+interface Track {
+  id: number;
+  label: string;
+  kf: KalmanState;
+  hits: number;
+  missed: number;
+  confirmed: boolean;
+  score: number;
+}
+
+/** A confirmed track seen in this frame, tied to the detection that updated it. */
+export interface TrackedObject {
+  trackId: number;
+  detectionIndex: number;
+  label: string;
+  score: number;
+  box: readonly [number, number, number, number];
+}
+
+export interface TrackerStep {
+  tracked: TrackedObject[];
+  /** Ids of confirmed tracks removed in this step (lost for longer than maxMissed). */
+  ended: number[];
+}
+
+/**
+ * ByteTrack: predict every track, match high-score detections to all tracks (tracked and
+ * lost), then low-score detections to the tracks still unmatched, then unconfirmed tracks to
+ * the leftover high detections. Ids are handed out at confirmation so short-lived false
+ * tracks never burn an id. Matching is within one label only.
+ */
+export class ByteTracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+  constructor(private readonly options: TrackerOptions = defaultTrackerOptions) {}
+
+  get size(): number {
+    return this.tracks.length;
+  }
+
+  step(detections: readonly TrackerInput[]): TrackerStep {
+    const o = this.options;
+    for (const t of this.tracks) predict(t.kf);
+    const high: number[] = [];
+    const low: number[] = [];
+    detections.forEach((d, i) => {
+      if (d.score >= o.trackHigh) high.push(i);
+      else if (d.score >= o.trackLow) low.push(i);
+    });
+    const confirmed = this.tracks.filter((t) => t.confirmed);
+    const unconfirmed = this.tracks.filter((t) => !t.confirmed);
+    const matched = new Map<Track, number>();
+
+    const first = this.match(confirmed, high, detections, o.matchHigh, matched);
+    const second = this.match(first.tracks, low, detections, o.matchLow, matched);
+    const third = this.match(unconfirmed, first.detections, detections, o.matchUnconfirmed, matched);
+
+    const ended: number[] = [];
+    for (const t of second.tracks) t.missed++;
+    // An unconfirmed track that misses a frame was noise.
+    const deadTentative = new Set(third.tracks);
+    this.tracks = this.tracks.filter((t) => {
+      if (deadTentative.has(t)) return false;
+      if (t.confirmed && t.missed > o.maxMissed) {
+        ended.push(t.id);
+        return false;
+      }
+      return true;
+    });
+    for (const i of third.detections) {
+      const d = detections[i]!;
+      if (d.score >= o.newTrack) this.birth(d, matched, i);
+    }
+    return { tracked: this.output(matched, detections), ended };
+  }
+
+  private match(
+    tracks: Track[],
+    detIdx: number[],
+    detections: readonly TrackerInput[],
+    maxCost: number,
+    matched: Map<Track, number>,
+  ): { tracks: Track[]; detections: number[] } {
+    const boxes = tracks.map((t) => boxOfState(t.kf));
+    const cost = tracks.map((t, r) =>
+      detIdx.map((i) => (detections[i]!.label === t.label ? 1 - iou(boxes[r]!, detections[i]!.box) : 1)),
+    );
+    const result = assign(cost, tracks.length, detIdx.length, maxCost);
+    for (const [r, c] of result.matches) {
+      const track = tracks[r]!;
+      const i = detIdx[c]!;
+      const d = detections[i]!;
+      update(track.kf, xyahOfBox(d.box));
+      track.hits++;
+      track.missed = 0;
+      track.score = d.score;
+      if (!track.confirmed && track.hits >= this.options.birthHits) {
+        track.confirmed = true;
+        track.id = this.nextId++;
+      }
+      matched.set(track, i);
+    }
+    return {
+      tracks: result.unmatchedRows.map((r) => tracks[r]!),
+      detections: result.unmatchedCols.map((c) => detIdx[c]!),
+    };
+  }
+
+  private birth(d: TrackerInput, matched: Map<Track, number>, index: number): void {
+    const track: Track = {
+      id: 0,
+      label: d.label,
+      kf: initiate(xyahOfBox(d.box)),
+      hits: 1,
+      missed: 0,
+      confirmed: false,
+      score: d.score,
+    };
+    if (this.options.birthHits <= 1) {
+      track.confirmed = true;
+      track.id = this.nextId++;
+    }
+    this.tracks.push(track);
+    matched.set(track, index);
+  }
+
+  private output(matched: Map<Track, number>, detections: readonly TrackerInput[]): TrackedObject[] {
+    const out: TrackedObject[] = [];
+    for (const [track, i] of matched) {
+      if (!track.confirmed) continue;
+      const d = detections[i]!;
+      out.push({ trackId: track.id, detectionIndex: i, label: d.label, score: d.score, box: d.box });
+    }
+    return out.sort((a, b) => a.trackId - b.trackId);
+  }
+}
