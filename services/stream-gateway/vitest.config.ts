@@ -1,3 +1,3 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'stream-gateway' } });
+export default defineProject({ test: { name: 'stream-gateway', testTimeout: 30_000, hookTimeout: 60_000 } });

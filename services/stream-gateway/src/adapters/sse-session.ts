@@ -59,10 +59,15 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
   /** A frame that counts as activity (events, reset). */
   writeActivity(frame: string): void {
     if (this.ended) return;
+    // What is still unsent from earlier writes: a client that lets it pile up is cut off (it
+    // resumes by Last-Event-ID) instead of growing this process's memory without bound.
+    if (this.options.res.writableLength > this.options.maxBufferedBytes) {
+      this.end('slow_client');
+      return;
+    }
     this.options.res.write(frame);
     this.lastWriteAt = this.options.now();
     this.lastActivityAt = this.lastWriteAt;
-    if (this.options.res.writableLength > this.options.maxBufferedBytes) this.end('slow_client');
   }
 
   goLive(): void {

@@ -1,0 +1,125 @@
+import { connect, type Socket } from 'node:net';
+import { startNats, type TestNats, waitFor } from '@sightline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  analysisResult,
+  publishAnalysis,
+  type RunningGateway,
+  seedTenant,
+  startGateway,
+  type Tenant,
+} from '../support/gateway.js';
+import { metricValue } from '../support/metrics.js';
+import { FetchSse } from '../support/sse-reader.js';
+
+let nats: TestNats;
+let gw: RunningGateway;
+let tenant: Tenant;
+const clients: FetchSse[] = [];
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+const metric = (name: string, labels: Record<string, string> = {}) =>
+  metricValue(gw.runtime.registry, `sightline_stream_gateway_${name}`, labels);
+
+beforeAll(async () => {
+  nats = await startNats();
+  gw = await startGateway(nats.url, { SSE_MAX_BUFFERED_BYTES: String(1024 * 1024), SSE_MAX_PER_USER: '20' });
+  tenant = await seedTenant(gw.runtime, { devices: 1 });
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await gw?.stop();
+  await nats?.stop();
+});
+
+describe('fan-out', () => {
+  it('serves every client of a device and of /all from one subscription each', async () => {
+    const device = tenant.deviceIds[0]!;
+    for (let i = 0; i < 6; i++) {
+      clients.push(
+        await FetchSse.open(`${gw.url}/api/v1/devices/${device}/analysis/stream`, auth(tenant.key)),
+      );
+    }
+    for (let i = 0; i < 3; i++) {
+      clients.push(await FetchSse.open(`${gw.url}/api/v1/devices/analysis/stream/all`, auth(tenant.key)));
+    }
+    expect(await metric('subscriptions', { kind: 'analysis' })).toBe(2);
+    expect(await metric('connections', { transport: 'sse' })).toBe(9);
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++)
+      seqs.push(await publishAnalysis(gw.runtime, tenant.tenantId, analysisResult(device)));
+    for (const c of clients)
+      await waitFor(() => c.events.length >= 5, { what: 'five events on every client' });
+    for (const c of clients.slice(0, 6))
+      expect(c.events.map((e) => e.id)).toEqual(seqs.map((s) => `${device}-${s}`));
+    for (const c of clients.slice(6))
+      expect(c.events.map((e) => e.id)).toEqual(seqs.map((s) => `${tenant.tenantId}-${s}`));
+  });
+
+  it('applies ?types, ?minConfidence and ?zones per client', async () => {
+    const device = tenant.deviceIds[0]!;
+    const path = `${gw.url}/api/v1/devices/${device}/analysis/stream`;
+    const cars = await FetchSse.open(`${path}?types=car&minConfidence=0.5`, auth(tenant.key));
+    const entrance = await FetchSse.open(`${path}?zones=entrance`, auth(tenant.key));
+    clients.push(cars, entrance);
+    expect((await fetch(`${path}?minConfidence=high`, { headers: auth(tenant.key) })).status).toBe(400);
+    await publishAnalysis(
+      gw.runtime,
+      tenant.tenantId,
+      analysisResult(device, [{ type: 'car', confidence: 0.3 }]),
+    );
+    const both = await publishAnalysis(
+      gw.runtime,
+      tenant.tenantId,
+      analysisResult(device, [
+        { type: 'car', confidence: 0.9 },
+        { type: 'person', confidence: 0.9, zones: ['entrance'] },
+      ]),
+    );
+    await waitFor(() => cars.events.length >= 1 && entrance.events.length >= 1);
+    expect(cars.events.map((e) => e.id)).toEqual([`${device}-${both}`]);
+    expect(JSON.parse(cars.events[0]!.data!).detections).toEqual([{ type: 'car', confidence: 0.9 }]);
+    expect(JSON.parse(entrance.events[0]!.data!).detections).toEqual([
+      { type: 'person', confidence: 0.9, zones: ['entrance'] },
+    ]);
+  });
+
+  it('disconnects a client that does not read, without holding back the others', async () => {
+    const device = tenant.deviceIds[0]!;
+    const path = `/api/v1/devices/${device}/analysis/stream`;
+    const before = await metric('connections', { transport: 'sse' });
+    const reader = await FetchSse.open(`${gw.url}${path}`, auth(tenant.key));
+    clients.push(reader);
+    const stalled = await rawSseWithoutReading(gw.port, path, tenant.key);
+    await waitFor(() => metric('connections', { transport: 'sse' }).then((n) => n >= before + 2), {
+      what: 'stalled client',
+    });
+    const big = { type: 'person', confidence: 0.5, attributes: { blob: 'x'.repeat(200_000) } };
+    const seqs: number[] = [];
+    for (let i = 0; i < 60; i++)
+      seqs.push(await publishAnalysis(gw.runtime, tenant.tenantId, analysisResult(device, [big])));
+    await waitFor(() => reader.events.length >= 60, {
+      what: 'the reading client to get everything',
+      timeoutMs: 20_000,
+    });
+    expect(reader.events.map((e) => e.id)).toEqual(seqs.map((s) => `${device}-${s}`));
+    await waitFor(
+      () => metric('slow_client_total', { transport: 'sse', action: 'disconnect' }).then((n) => n === 1),
+      {
+        what: 'the stalled client to be disconnected',
+      },
+    );
+    stalled.destroy();
+  });
+});
+
+/** A client that sends the request and never reads the response. */
+async function rawSseWithoutReading(port: number, path: string, key: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  socket.pause();
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${key}\r\n\r\n`,
+  );
+  return socket;
+}
