@@ -39,6 +39,9 @@ export const subjects = {
   events: (tenant: string, device: string, analytic: string) =>
     `events.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}.${assertToken(analytic, 'analytic')}`,
   eventsOfTenant: (tenant: string) => `events.${assertToken(tenant, 'tenant')}.>`,
+  /** One analytic's events of every device of a tenant (e.g. its alerts). */
+  eventsOfTenantAnalytic: (tenant: string, analytic: string) =>
+    `events.${assertToken(tenant, 'tenant')}.*.${assertToken(analytic, 'analytic')}`,
   rollups: (tenant: string, device: string) =>
     `rollups.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
   rollupsOfTenant: (tenant: string) => `rollups.${assertToken(tenant, 'tenant')}.*`,

@@ -6,6 +6,7 @@ import { type ControlPlaneDeps, type RouteContext, resolveOptions } from './deps
 import { createGuard } from './guard.js';
 import { deviceRoutes } from './routes/devices.js';
 import { keyRoutes } from './routes/keys.js';
+import { readModelRoutes } from './routes/read-models.js';
 import { sceneRoutes } from './routes/scenes.js';
 import { tenantRoutes } from './routes/tenants.js';
 
@@ -31,4 +32,5 @@ export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlan
   sceneRoutes(app, ctx, scenes);
   keyRoutes(app, ctx);
   tenantRoutes(app, ctx);
+  await readModelRoutes(app, ctx);
 }
