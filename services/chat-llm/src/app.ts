@@ -4,6 +4,7 @@ import { NatsAnalyticsClient } from './adapters/analytics-client.js';
 import { ChatStore } from './adapters/chat-store.js';
 import { ControlPlaneDirectory } from './adapters/device-directory.js';
 import { JetStreamEventsReader } from './adapters/events-reader.js';
+import { OpenAiProvider } from './adapters/openai/openai-provider.js';
 import type { ChatConfig } from './config.js';
 import { BuiltinAnalyst } from './domain/analyst/analyst.js';
 import { ConcurrencyLimiter, RateLimiter } from './domain/limits.js';
@@ -20,8 +21,15 @@ export interface AppHooks {
   onTurn?: (record: TurnRecord) => void;
 }
 
-function chooseProvider(_config: ChatConfig): ChatProvider {
-  return new BuiltinAnalyst();
+function chooseProvider(config: ChatConfig): ChatProvider {
+  if (config.CHAT_PROVIDER === 'builtin') return new BuiltinAnalyst();
+  return new OpenAiProvider({
+    baseUrl: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    apiKey: config.OPENAI_API_KEY,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    maxAttempts: config.PROVIDER_MAX_ATTEMPTS,
+  });
 }
 
 /** chat-llm: `/chats/**` over HTTP, metrics from analytics over NATS, history in KV. */
@@ -53,7 +61,8 @@ export async function buildApp(
     logger: runtime.logger,
     registry: runtime.registry,
     readiness: { checks: { nats: runtime.natsConnected } },
-    bodyLimit: 64 * 1024,
+    // Room for the largest allowed prompt in UTF-8; anything bigger is a 413 from fastify.
+    bodyLimit: Math.max(64 * 1024, config.MAX_PROMPT_CHARS * 4 + 1024),
   });
   registerChatRoutes(http, ctx);
   registerMessageRoutes(http, ctx);
