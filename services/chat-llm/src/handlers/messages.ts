@@ -49,19 +49,11 @@ function readPrompt(ctx: HandlerContext, body: unknown): string {
   return prompt;
 }
 
-/** Messages per minute per API key, then open streams per user; returns the slot's release. */
+/**
+ * Open streams per user first (a refusal there costs no message), then messages per minute per
+ * API key. Returns the stream slot's release.
+ */
 function admit(ctx: HandlerContext, principal: Principal): () => void {
-  const rate = ctx.rate.take(principal.keyId);
-  if (!rate.ok) {
-    ctx.metrics.rejected.inc({ reason: 'rate_limited' });
-    throw new ApiError(
-      'too_many_requests',
-      `more than ${ctx.config.MESSAGES_PER_MINUTE} messages a minute with this key`,
-      {
-        'retry-after': String(rate.retryAfterSec),
-      },
-    );
-  }
   const release = ctx.streams.acquire(`${principal.tenantId}.${principal.owner}`);
   if (!release) {
     ctx.metrics.rejected.inc({ reason: 'too_many_streams' });
@@ -69,6 +61,18 @@ function admit(ctx: HandlerContext, principal: Principal): () => void {
       'too_many_requests',
       `${ctx.config.MAX_CONCURRENT_STREAMS_PER_USER} answers are already streaming for this user; wait for one to finish`,
       { 'retry-after': '1' },
+    );
+  }
+  const rate = ctx.rate.take(principal.keyId);
+  if (!rate.ok) {
+    release();
+    ctx.metrics.rejected.inc({ reason: 'rate_limited' });
+    throw new ApiError(
+      'too_many_requests',
+      `more than ${ctx.config.MESSAGES_PER_MINUTE} messages a minute with this key`,
+      {
+        'retry-after': String(rate.retryAfterSec),
+      },
     );
   }
   return release;
