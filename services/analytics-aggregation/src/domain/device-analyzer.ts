@@ -91,6 +91,7 @@ export class DeviceAnalyzer {
       label: t.label,
       score: t.score,
       anchor: anchorOf(t.box),
+      origin: anchorOf(t.firstBox),
     }));
     const transitions = rt.zones.flatMap((z) => [...z.update(objects, at), ...z.end(step.ended, at)]);
     const waits: QueueWait[] = rt.queues.flatMap((q) => q.update(objects, at));

@@ -1,4 +1,4 @@
-import type { SceneLine } from '@sightline/contracts';
+import type { Point, SceneLine } from '@sightline/contracts';
 import { projectionParameter, signedDistance } from './geometry.js';
 import type { AnchoredObject } from './zones.js';
 
@@ -38,11 +38,12 @@ export class LineCounter {
     const { a, b } = this.line;
     for (const o of objects) {
       if (!this.classes.has(o.label)) continue;
-      const d = signedDistance(o.anchor, a, b);
-      const side = d > this.hysteresisPx ? 1 : d < -this.hysteresisPx ? -1 : 0;
+      const side = this.sideOf(o.anchor);
       let state = this.sides.get(o.trackId);
       if (!state) {
-        state = { side: 0, counted: new Set() };
+        // Start from the side the track was born on, so a crossing made while the track was
+        // still unconfirmed is not lost.
+        state = { side: o.origin ? this.sideOf(o.origin) : 0, counted: new Set() };
         this.sides.set(o.trackId, state);
       }
       if (side === 0 || side === state.side) continue;
@@ -57,6 +58,11 @@ export class LineCounter {
       out.push({ lineId: this.line.id, trackId: o.trackId, label: o.label, score: o.score, direction, at });
     }
     return out;
+  }
+
+  private sideOf(p: Point): -1 | 0 | 1 {
+    const d = signedDistance(p, this.line.a, this.line.b);
+    return d > this.hysteresisPx ? 1 : d < -this.hysteresisPx ? -1 : 0;
   }
 
   end(trackIds: readonly number[]): void {

@@ -6,6 +6,8 @@ export interface AnchoredObject {
   label: string;
   score: number;
   anchor: Point;
+  /** Anchor where the track was born, if known. */
+  origin?: Point;
 }
 
 export interface ZoneTransition {

@@ -41,6 +41,8 @@ interface Track {
   missed: number;
   confirmed: boolean;
   score: number;
+  /** Box of the detection that started the track, before it was confirmed. */
+  firstBox: readonly [number, number, number, number];
 }
 
 /** A confirmed track seen in this frame, tied to the detection that updated it. */
@@ -50,6 +52,9 @@ export interface TrackedObject {
   label: string;
   score: number;
   box: readonly [number, number, number, number];
+  /** Where the track was born: lets a line counter know the side it came from, even if it
+   * crossed while still unconfirmed. */
+  firstBox: readonly [number, number, number, number];
 }
 
 export interface TrackerStep {
@@ -59,9 +64,9 @@ export interface TrackerStep {
 }
 
 /**
- * ByteTrack: predict every track, match high-score detections to all tracks (tracked and
- * lost), then low-score detections to the tracks still unmatched, then unconfirmed tracks to
- * the leftover high detections. Ids are handed out at confirmation so short-lived false
+ * ByteTrack: predict every track, match high-score detections to the tracks in view, then to
+ * the lost ones (a cascade, as DeepSORT does), then low-score detections to the tracks in view
+ * still unmatched, then unconfirmed tracks to the leftover high detections. Ids are handed out at confirmation so short-lived false
  * tracks never burn an id. Matching is within one label only.
  */
 export class ByteTracker {
@@ -86,12 +91,28 @@ export class ByteTracker {
     const unconfirmed = this.tracks.filter((t) => !t.confirmed);
     const matched = new Map<Track, number>();
 
-    const first = this.match(confirmed, high, detections, o.matchHigh, matched);
-    const second = this.match(first.tracks, low, detections, o.matchLow, matched);
-    const third = this.match(unconfirmed, first.detections, detections, o.matchUnconfirmed, matched);
+    // Tracks seen last frame get first pick of the high detections, then lost tracks: a lost
+    // track's coasting prediction must not steal the box of a track that is still in view.
+    const active = this.match(
+      confirmed.filter((t) => t.missed === 0),
+      high,
+      detections,
+      o.matchHigh,
+      matched,
+    );
+    const lost = this.match(
+      confirmed.filter((t) => t.missed > 0),
+      active.detections,
+      detections,
+      o.matchHigh,
+      matched,
+    );
+    // As in ByteTrack, low-score boxes only extend tracks that were in view.
+    const second = this.match(active.tracks, low, detections, o.matchLow, matched);
+    const third = this.match(unconfirmed, lost.detections, detections, o.matchUnconfirmed, matched);
 
     const ended: number[] = [];
-    for (const t of second.tracks) t.missed++;
+    for (const t of [...second.tracks, ...lost.tracks]) t.missed++;
     // An unconfirmed track that misses a frame was noise.
     const deadTentative = new Set(third.tracks);
     this.tracks = this.tracks.filter((t) => {
@@ -150,6 +171,7 @@ export class ByteTracker {
       missed: 0,
       confirmed: false,
       score: d.score,
+      firstBox: d.box,
     };
     if (this.options.birthHits <= 1) {
       track.confirmed = true;
@@ -164,7 +186,14 @@ export class ByteTracker {
     for (const [track, i] of matched) {
       if (!track.confirmed) continue;
       const d = detections[i]!;
-      out.push({ trackId: track.id, detectionIndex: i, label: d.label, score: d.score, box: d.box });
+      out.push({
+        trackId: track.id,
+        detectionIndex: i,
+        label: d.label,
+        score: d.score,
+        box: d.box,
+        firstBox: track.firstBox,
+      });
     }
     return out.sort((a, b) => a.trackId - b.trackId);
   }
