@@ -13,6 +13,23 @@ export interface BuildOptions {
   consumer?: ConsumerSpec;
 }
 
+function sessionOptions(config: InferenceConfig) {
+  return {
+    intraOpThreads: config.INTRA_OP_THREADS,
+    interOpThreads: config.INTER_OP_THREADS,
+    executionProvider: config.EXECUTION_PROVIDER,
+  };
+}
+
+function loadFaceModel(config: InferenceConfig): Promise<Detector> {
+  const spec = resolveModel(config.FACE_MODEL_ID, parseExtraModels(config.EXTRA_MODELS), {
+    scoreThreshold: config.FACE_SCORE_THRESHOLD,
+  });
+  if (spec.format !== 'ultraface')
+    throw new Error(`FACE_MODEL_ID "${spec.id}" is not a face model (format ${spec.format})`);
+  return Detector.load(spec, config.SIGHTLINE_MODELS_DIR, sessionOptions(config));
+}
+
 function csvSet(text: string): Set<string> {
   return new Set(
     text
@@ -38,11 +55,7 @@ export async function buildApp(
     nmsIou: config.NMS_IOU,
     classThresholds: parseClassThresholds(config.CLASS_THRESHOLDS),
   });
-  const detector = await Detector.load(spec, config.SIGHTLINE_MODELS_DIR, {
-    intraOpThreads: config.INTRA_OP_THREADS,
-    interOpThreads: config.INTER_OP_THREADS,
-    executionProvider: config.EXECUTION_PROVIDER,
-  });
+  const detector = await Detector.load(spec, config.SIGHTLINE_MODELS_DIR, sessionOptions(config));
   metrics.modelLoadSeconds.set({ model: spec.id }, detector.model.loadMs / 1000);
   logger.info(
     { model: spec.id, file: detector.model.file, loadMs: Math.round(detector.model.loadMs) },
@@ -50,6 +63,9 @@ export async function buildApp(
   );
 
   // The contracts' spec is deeply readonly; provisionConsumer takes a plain ConsumerSpec.
+  const faces = config.FACES || config.PRIVACY_BLUR ? await loadFaceModel(config) : undefined;
+  if (faces) logger.info({ model: faces.spec.id, privacyBlur: config.PRIVACY_BLUR }, 'face model loaded');
+
   const consumer = options.consumer ?? {
     ...consumers.inference,
     filterSubjects: [...consumers.inference.filterSubjects],
@@ -71,6 +87,8 @@ export async function buildApp(
           maxSkipMs: config.MOTION_MAX_SKIP_MS,
         })
       : undefined,
+    faces,
+    privacyBlur: config.PRIVACY_BLUR,
   });
   const loops: ConsumeLoop[] = [];
   const http = createHttpServer({
@@ -109,6 +127,7 @@ export async function buildApp(
     async stop() {
       await Promise.all(loops.map((loop) => loop.stop()));
       await detector.release();
+      await faces?.release();
     },
   };
 }

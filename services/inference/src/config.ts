@@ -40,6 +40,12 @@ export const InferenceEnv = Type.Object({
   MOTION_PIXEL_DELTA: Type.Integer({ minimum: 1, maximum: 255, default: 25 }),
   /** Even a static scene is re-detected at least this often, so nothing stays stale. */
   MOTION_MAX_SKIP_MS: Type.Integer({ minimum: 0, default: 2_000 }),
+  /** Also run the face model on analysed frames; faces join the batch with label "face" (face counting). */
+  FACES: Bool(false),
+  FACE_MODEL_ID: Type.String({ default: 'ultraface_rfb_320' }),
+  FACE_SCORE_THRESHOLD: Type.Number({ minimum: 0, maximum: 1, default: 0.7 }),
+  /** Blur detected faces in the live frames that leave the platform (turns FACES on). */
+  PRIVACY_BLUR: Bool(false),
   /** Publish seed 002 FrameData (JPEG + detections) on core NATS for live viewers. */
   LIVE_FRAMES: Bool(true),
 });

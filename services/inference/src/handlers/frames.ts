@@ -1,4 +1,10 @@
-import { type Detection, type FrameMeta, partitionOf, subjects } from '@sightline/contracts';
+import {
+  type Detection,
+  type DetectionBatch,
+  type FrameMeta,
+  partitionOf,
+  subjects,
+} from '@sightline/contracts';
 import {
   type JetStreamClient,
   type JsMsg,
@@ -9,6 +15,7 @@ import {
 } from '@sightline/nats';
 import type { Logger } from '@sightline/service-kit';
 import type { Detector, PreparedFrame } from '../adapters/detector.js';
+import { blurRegions } from '../adapters/privacy-blur.js';
 import { UndecodableImageError } from '../adapters/sharp-input.js';
 import { readFrameMeta } from '../domain/frame-meta.js';
 import { greyThumbnail, type MotionGate } from '../domain/motion-gate.js';
@@ -27,6 +34,9 @@ export interface FrameHandlerDeps {
   /** Labels to publish; empty: all. */
   classes: ReadonlySet<string>;
   motion?: MotionGate<Detection[]>;
+  /** Face model: its detections join the batch as "face"; with privacyBlur they are blurred live. */
+  faces?: Detector;
+  privacyBlur?: boolean;
   now?: () => number;
 }
 
@@ -74,7 +84,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
       decodeMs: frame.decodeMs,
       preprocessMs: frame.preprocessMs,
     };
-    const detections = await detectOrReuse(deps, meta, frame, timings, observe);
+    const detections = await detectOrReuse(deps, meta, { frame, jpeg: msg.data }, timings, observe);
 
     const batch = toBatch(
       meta,
@@ -93,7 +103,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
         msgId: meta.frameId,
       },
     );
-    if (deps.liveFrames) publishLive(deps, batch, msg.data);
+    if (deps.liveFrames) await publishLive(deps, batch, msg.data);
     observe('publish', performance.now() - publishStart);
     return outcome.ack();
   };
@@ -102,7 +112,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
 async function detectOrReuse(
   deps: FrameHandlerDeps,
   meta: FrameMeta,
-  frame: PreparedFrame,
+  { frame, jpeg }: { frame: PreparedFrame; jpeg: Uint8Array },
   timings: Record<string, number>,
   observe: (stage: Stage, ms: number) => void,
 ): Promise<Detection[]> {
@@ -130,19 +140,28 @@ async function detectOrReuse(
   const postprocessMs = result.postprocessMs;
   observe('postprocess', postprocessMs);
   Object.assign(timings, { runMs: result.runMs, postprocessMs });
+  if (deps.faces) labelled.push(...(await detectFaces(deps.faces, jpeg, timings)));
   if (thumbnail) deps.motion?.recordRun(meta.deviceId, thumbnail, now(), labelled);
   deps.metrics.frames.inc({ outcome: 'analysed' });
   return labelled;
 }
 
-/** Live viewers are best effort (core NATS): a failure is counted, never fails the frame. */
-function publishLive(
-  deps: FrameHandlerDeps,
-  batch: Parameters<typeof toFrameData>[0],
+async function detectFaces(
+  faces: Detector,
   jpeg: Uint8Array,
-): void {
+  timings: Record<string, number>,
+): Promise<Detection[]> {
+  const result = await faces.detectImage(jpeg);
+  timings.faceRunMs = result.runMs;
+  return toDetections(result.detections, faces.spec.labels, {});
+}
+
+/** Live viewers are best effort (core NATS): a failure is counted, never fails the frame. */
+async function publishLive(deps: FrameHandlerDeps, batch: DetectionBatch, jpeg: Uint8Array): Promise<void> {
   try {
-    const data = encoder.encode(JSON.stringify(toFrameData(batch, jpeg)));
+    const faces = batch.detections.filter((d) => d.label === 'face').map((d) => d.box);
+    const shown = deps.privacyBlur ? await blurRegions(jpeg, faces) : jpeg;
+    const data = encoder.encode(JSON.stringify(toFrameData(batch, shown)));
     deps.nc.publish(subjects.live(batch.tenantId, batch.deviceId), data);
   } catch (err) {
     deps.metrics.livePublishErrors.inc();
