@@ -40,7 +40,12 @@ describe('NATS MQTT listener with the shipped config', () => {
   beforeAll(async () => {
     nats = await startShippedNats();
     // The events are published the way analytics-aggregation does: as its NATS user, on EVENTS.
-    analytics = await connectNats({ url: nats.natsUrl, name: 'analytics', user: 'analytics', pass: natsPasswords().NATS_PASS_ANALYTICS });
+    analytics = await connectNats({
+      url: nats.natsUrl,
+      name: 'analytics',
+      user: 'analytics',
+      pass: natsPasswords().NATS_PASS_ANALYTICS,
+    });
     await provisionAll(analytics);
     clientA = await mqtt.connectAsync(nats.mqttUrl, {
       username: tenantA.user,
@@ -74,7 +79,14 @@ describe('NATS MQTT listener with the shipped config', () => {
   });
 
   it("refuses tenant A's login a subscription to tenant B's topics or to every tenant's", async () => {
-    for (const topic of ['events/tenantB/#', 'events/tenantB/cam-9/NFV4-PC', 'events/#', '#', 'frames/#', '$MQTT/sub/#']) {
+    for (const topic of [
+      'events/tenantB/#',
+      'events/tenantB/cam-9/NFV4-PC',
+      'events/#',
+      '#',
+      'frames/#',
+      '$MQTT/sub/#',
+    ]) {
       // mqtt.js rejects a SUBACK carrying 128 (0x80), MQTT 3.1.1's "subscription refused".
       const refusal = await clientA.subscribeAsync(topic, { qos: 0 }).then(
         () => undefined,
@@ -86,13 +98,22 @@ describe('NATS MQTT listener with the shipped config', () => {
 
   it('refuses a wrong MQTT password', async () => {
     await expect(
-      mqtt.connectAsync(nats.mqttUrl, { username: tenantA.user, password: 'wrong', protocolVersion: 4, reconnectPeriod: 0 }),
+      mqtt.connectAsync(nats.mqttUrl, {
+        username: tenantA.user,
+        password: 'wrong',
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      }),
     ).rejects.toThrow(/not authorized|bad user name or password/i);
   });
 
   it('does not let an MQTT login connect as a NATS client', async () => {
-    expect(await natsConnectReply(nats.natsUrl, tenantA.user, tenantA.password)).toMatch(/-ERR 'Authorization Violation'/);
-    expect(await natsConnectReply(nats.natsUrl, 'analytics', natsPasswords().NATS_PASS_ANALYTICS)).toMatch(/^\+?PONG/m);
+    expect(await natsConnectReply(nats.natsUrl, tenantA.user, tenantA.password)).toMatch(
+      /-ERR 'Authorization Violation'/,
+    );
+    expect(await natsConnectReply(nats.natsUrl, 'analytics', natsPasswords().NATS_PASS_ANALYTICS)).toMatch(
+      /^\+?PONG/m,
+    );
   });
 });
 

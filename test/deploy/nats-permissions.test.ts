@@ -12,7 +12,13 @@ import {
 } from '@sightline/nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from './support/paths.js';
-import { natsBinary, natsPasswords, prepareShippedNats, type ShippedNats, startShippedNats } from './support/shipped-nats.js';
+import {
+  natsBinary,
+  natsPasswords,
+  prepareShippedNats,
+  type ShippedNats,
+  startShippedNats,
+} from './support/shipped-nats.js';
 
 type User = (typeof services)[number]['natsUser'] | 'admin';
 
@@ -35,7 +41,11 @@ const users: User[] = [...services.map((s) => s.natsUser), 'admin'];
 describe('deploy/nats config', () => {
   it('parses with nats-server -t', async () => {
     const prepared = await prepareShippedNats();
-    const out = execFileSync(natsBinary(), ['-c', prepared.confPath, '-t'], { env: prepared.env, encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(natsBinary(), ['-c', prepared.confPath, '-t'], {
+      env: prepared.env,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     expect(`${out}`).toBe('');
   });
 });
@@ -48,7 +58,12 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     nats = await startShippedNats();
     const passwords = natsPasswords();
     for (const user of users) {
-      conns[user] = await connectNats({ url: nats.natsUrl, name: user, user, pass: passwords[`NATS_PASS_${user.toUpperCase()}`] });
+      conns[user] = await connectNats({
+        url: nats.natsUrl,
+        name: user,
+        user,
+        pass: passwords[`NATS_PASS_${user.toUpperCase()}`],
+      });
     }
   });
   afterAll(async () => {
@@ -56,15 +71,20 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     await nats?.stop();
   });
 
-  it.each(services.map((s) => s.natsUser))('%s provisions every stream and KV bucket at start, as runService does', async (user) => {
-    await expect(provisionAll(conns[user])).resolves.toBeUndefined();
-  });
+  it.each(services.map((s) => s.natsUser))(
+    '%s provisions every stream and KV bucket at start, as runService does',
+    async (user) => {
+      await expect(provisionAll(conns[user])).resolves.toBeUndefined();
+    },
+  );
 
   it('lets each service publish only the subjects the wire contract gives it', async () => {
     const outcome: Record<string, User[]> = {};
     for (const subject of Object.keys(mayPublish)) {
       const seen: User[] = [];
-      const sub = conns.admin.subscribe(subject, { callback: (_err, msg) => seen.push(msg.string() as User) });
+      const sub = conns.admin.subscribe(subject, {
+        callback: (_err, msg) => seen.push(msg.string() as User),
+      });
       await conns.admin.flush();
       for (const user of users) {
         conns[user].publish(subject, user);
@@ -76,23 +96,35 @@ describe('per-service NATS users on a real nats-server with the shipped config',
       outcome[subject] = seen.sort();
     }
     const expected = Object.fromEntries(
-      Object.entries(mayPublish).map(([subject, allowed]) => [subject, (Object.keys(allowed) as User[]).sort()]),
+      Object.entries(mayPublish).map(([subject, allowed]) => [
+        subject,
+        (Object.keys(allowed) as User[]).sort(),
+      ]),
     );
     expect(outcome).toEqual(expected);
   });
 
   it('lets inference consume FRAMES through its durable consumer, and chat neither read nor subscribe to frames', async () => {
     await provisionAll(conns.admin);
-    await publishBytes(jetstream(conns.ingest), subjects.frames('t1', 'cam-7'), new Uint8Array([0xff, 0xd8]), { msgId: 'f-1' });
+    await publishBytes(
+      jetstream(conns.ingest),
+      subjects.frames('t1', 'cam-7'),
+      new Uint8Array([0xff, 0xd8]),
+      { msgId: 'f-1' },
+    );
     await provisionConsumer(conns.inference, consumers.inference);
-    const msg = await jetstream(conns.inference).consumers.get(streams.frames.name, consumers.inference.durable).then((c) => c.next());
+    const msg = await jetstream(conns.inference)
+      .consumers.get(streams.frames.name, consumers.inference.durable)
+      .then((c) => c.next());
     // The first stored frame: the publish test above may have stored some too.
     expect(msg?.subject).toMatch(/^frames\.t1\./);
     await expect(msg!.ackAck()).resolves.toBe(true);
 
     const chatJsm = await manager(conns.chat);
     await expect(chatJsm.streams.getMessage(streams.frames.name, { seq: 1 })).rejects.toThrow();
-    await expect(provisionConsumer(conns.chat, { ...consumers.inference, durable: 'chat-peek' })).rejects.toThrow();
+    await expect(
+      provisionConsumer(conns.chat, { ...consumers.inference, durable: 'chat-peek' }),
+    ).rejects.toThrow();
     const adminJsm = await manager(conns.admin);
     await expect(adminJsm.streams.getMessage(streams.frames.name, { seq: 1 })).resolves.toBeTruthy();
 

@@ -54,7 +54,10 @@ export async function prepareShippedNats(): Promise<Omit<ShippedNats, 'stop'>> {
   writeFileSync(confPath, conf);
   copyFileSync(join(deployDir, 'nats/accounts.conf'), join(dir, 'accounts.conf'));
   const tenantsText = mqttTenants.map((t) => `${t.tenant} ${t.user} ${t.password}`).join('\n');
-  const users = execFileSync(join(deployDir, 'nats/mqtt-tenants.sh'), { input: `${tenantsText}\n`, encoding: 'utf8' });
+  const users = execFileSync(join(deployDir, 'nats/mqtt-tenants.sh'), {
+    input: `${tenantsText}\n`,
+    encoding: 'utf8',
+  });
   writeFileSync(join(dir, 'mqtt-tenants.conf'), users);
   return {
     dir,
@@ -67,7 +70,10 @@ export async function prepareShippedNats(): Promise<Omit<ShippedNats, 'stop'>> {
 
 export async function startShippedNats(): Promise<ShippedNats> {
   const prepared = await prepareShippedNats();
-  const child = spawn(natsBinary(), ['-c', prepared.confPath], { env: prepared.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(natsBinary(), ['-c', prepared.confPath], {
+    env: prepared.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await waitForReady(child);
   return {
     ...prepared,
