@@ -1,3 +1,5 @@
+import './fastify-types.js';
+import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { ControlPlane } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
@@ -15,6 +17,7 @@ import { jsonBodyLimit, jsonFrameRoutes } from './handlers/frames-json.js';
 import { rawFrameRoutes } from './handlers/frames-raw.js';
 import { wsFrameRoutes } from './handlers/frames-ws.js';
 import { healthRoutes } from './handlers/health.js';
+import { uploadRoutes } from './handlers/upload.js';
 import { webhookRoutes } from './handlers/webhook.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
 
@@ -68,6 +71,11 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
   await http.register(async (scope) => webhookRoutes(scope, ctx));
   await http.register(websocket, { options: { maxPayload: jsonBodyLimit(config.MAX_FRAME_BYTES) } });
   await http.register(async (scope) => wsFrameRoutes(scope, ctx));
+  let stopUploads = () => {};
+  await http.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 1 } });
+    stopUploads = await uploadRoutes(scope, ctx);
+  });
   const healthStore = await HealthStore.open(runtime.nc);
   await http.register(async (scope) => healthRoutes(scope, ctx, healthStore));
 
@@ -87,6 +95,7 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
     },
     async stop() {
       stopHealth();
+      stopUploads();
       clearInterval(sweep);
     },
   };

@@ -109,3 +109,19 @@ describe('connection quality rule', () => {
     expect(qualityOf({ ...base, pullDisconnected: true })).toBe('unusable');
   });
 });
+
+describe('JpegSplitter', () => {
+  it('splits concatenated JPEGs across arbitrary chunk boundaries and drops garbage between them', async () => {
+    const { JpegSplitter } = await import('../../src/domain/jpeg-splitter.js');
+    const a = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    const b = Buffer.from([0xff, 0xd8, 0xff, 0xdb, 9, 0xff, 0x00, 0xff, 0xd9]);
+    const stream = Buffer.concat([Buffer.from([7, 7]), a, b, Buffer.from([0xff, 0xd8])]);
+    for (const size of [1, 2, 3, 5, stream.length]) {
+      const splitter = new JpegSplitter(1024);
+      const frames: Buffer[] = [];
+      for (let i = 0; i < stream.length; i += size)
+        frames.push(...splitter.push(stream.subarray(i, i + size)));
+      expect(frames).toEqual([a, b]);
+    }
+  });
+});
