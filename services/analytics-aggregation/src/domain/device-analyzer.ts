@@ -86,12 +86,18 @@ export class DeviceAnalyzer {
     const at = batch.capturedAt;
     const rt = this.runtime;
     const step = this.tracker.step(batch.detections);
+    // Geometry is drawn on the scene's frame size; frames of another size are scaled onto it.
+    const frame = rt.scene.frame ?? { width: batch.width, height: batch.height };
+    const toScene = (p: [number, number]): [number, number] => [
+      (p[0] * frame.width) / batch.width,
+      (p[1] * frame.height) / batch.height,
+    ];
     const objects: AnchoredObject[] = step.tracked.map((t) => ({
       trackId: t.trackId,
       label: t.label,
       score: t.score,
-      anchor: anchorOf(t.box),
-      origin: anchorOf(t.firstBox),
+      anchor: toScene(anchorOf(t.box)),
+      origin: toScene(anchorOf(t.firstBox)),
     }));
     const transitions = rt.zones.flatMap((z) => [...z.update(objects, at), ...z.end(step.ended, at)]);
     const waits: QueueWait[] = rt.queues.flatMap((q) => q.update(objects, at));
@@ -102,8 +108,8 @@ export class DeviceAnalyzer {
     const speeds = new Map(objects.map((o) => [o.trackId, rt.speed.update(o.trackId, o.anchor, at)]));
     rt.heatmap.add(
       objects.map((o) => o.anchor),
-      batch.width,
-      batch.height,
+      frame.width,
+      frame.height,
       at,
     );
 
