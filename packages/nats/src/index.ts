@@ -1,4 +1,4 @@
-export { DeliverPolicy, type JetStreamClient, type JsMsg, jetstream } from '@nats-io/jetstream';
+export { AckPolicy, DeliverPolicy, type JetStreamClient, type JsMsg, jetstream } from '@nats-io/jetstream';
 export type { Msg, MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 export { headers } from '@nats-io/nats-core';
 export { type ConnectOptions, connectNats } from './connect.js';

@@ -11,7 +11,7 @@ export interface ControlPlaneOptions {
   analyticsTimeoutMs?: number;
   /** Tenant id whose admin keys may create tenants (made by the CLI on a fresh install). */
   platformTenantId?: string;
-  webhooks?: WebhookOptions;
+  webhooks?: Partial<WebhookOptions>;
   /** Serve OpenAPI JSON and the UI at /docs. */
   docs?: boolean;
 }

@@ -9,6 +9,9 @@ import { keyRoutes } from './routes/keys.js';
 import { readModelRoutes } from './routes/read-models.js';
 import { sceneRoutes } from './routes/scenes.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { startWebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookStore } from './webhooks/store.js';
 
 export type { ControlPlaneDeps, ControlPlaneOptions } from './deps.js';
 
@@ -33,4 +36,10 @@ export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlan
   keyRoutes(app, ctx);
   tenantRoutes(app, ctx);
   await readModelRoutes(app, ctx);
+  const hooks = await WebhookStore.open(deps.nc);
+  webhookRoutes(app, ctx, hooks);
+  if (opts.webhooks.dispatch) {
+    const loop = await startWebhookDispatcher(deps, hooks, opts.webhooks);
+    app.addHook('onClose', async () => loop.stop());
+  }
 }
