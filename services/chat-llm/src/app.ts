@@ -13,7 +13,7 @@ import { timeFormatter } from './domain/time-format.js';
 import type { TurnRecord } from './domain/turn.js';
 import { registerChatRoutes } from './handlers/chats.js';
 import type { HandlerContext } from './handlers/context.js';
-import { registerMessageRoutes } from './handlers/messages.js';
+import { registerMessageRoutes, SHUTTING_DOWN } from './handlers/messages.js';
 import { createMetrics } from './metrics.js';
 
 export interface AppHooks {
@@ -55,6 +55,7 @@ export async function buildApp(
     rate: new RateLimiter(config.MESSAGES_PER_MINUTE),
     streams: new ConcurrencyLimiter(config.MAX_CONCURRENT_STREAMS_PER_USER),
     metrics,
+    activeTurns: new Set(),
     onTurn: hooks.onTurn,
   };
   const http = createHttpServer({
@@ -63,6 +64,10 @@ export async function buildApp(
     readiness: { checks: { nats: runtime.natsConnected } },
     // Room for the largest allowed prompt in UTF-8; anything bigger is a 413 from fastify.
     bodyLimit: Math.max(64 * 1024, config.MAX_PROMPT_CHARS * 4 + 1024),
+  });
+  // Before the server waits for open connections: end every answer stream with the error event.
+  http.addHook('preClose', async () => {
+    for (const turn of ctx.activeTurns) turn.abort(SHUTTING_DOWN);
   });
   registerChatRoutes(http, ctx);
   registerMessageRoutes(http, ctx);

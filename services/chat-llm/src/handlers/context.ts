@@ -16,6 +16,8 @@ export interface HandlerContext {
   rate: RateLimiter;
   streams: ConcurrencyLimiter;
   metrics: ChatMetrics;
+  /** Turns streaming now; aborted on shutdown so the HTTP server can close. */
+  activeTurns: Set<AbortController>;
   /** Called after each finished turn (tests check grounding against it). */
   onTurn?: (record: TurnRecord) => void;
 }

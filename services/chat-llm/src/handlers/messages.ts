@@ -6,6 +6,9 @@ import { runTurn } from '../domain/turn.js';
 import type { HandlerContext } from './context.js';
 import { publicMessage } from './public-error.js';
 
+/** Abort reason of the turns still streaming when the service shuts down. */
+export const SHUTTING_DOWN = new Error('service shutting down');
+
 interface PostMessage {
   Params: { chatId: string };
 }
@@ -95,6 +98,7 @@ async function stream(
     'x-accel-buffering': 'no',
   });
   const abort = new AbortController();
+  ctx.activeTurns.add(abort);
   // The client went away before we finished: stop the generation and any upstream request.
   res.on('close', () => {
     if (!res.writableEnded) abort.abort(new Error('client disconnected'));
@@ -119,10 +123,7 @@ async function stream(
         send({ type: 'chunk', text });
       },
     });
-    if (abort.signal.aborted) {
-      ctx.metrics.turns.inc({ provider, outcome: 'aborted' });
-      return;
-    }
+    if (abort.signal.aborted) throw abort.signal.reason;
     if (record.ungrounded.length > 0) {
       ctx.metrics.ungroundedNumbers.inc({ provider }, record.ungrounded.length);
       request.log.warn({ provider, ungrounded: record.ungrounded }, 'answer states numbers no tool returned');
@@ -134,13 +135,17 @@ async function stream(
     ctx.metrics.turns.inc({ provider, outcome: 'done' });
     ctx.onTurn?.(record);
   } catch (err) {
-    const aborted = abort.signal.aborted;
+    // A shutdown aborts too, but the client is still there and deserves the error event.
+    const aborted = abort.signal.aborted && abort.signal.reason !== SHUTTING_DOWN;
     ctx.metrics.turns.inc({ provider, outcome: aborted ? 'aborted' : 'error' });
-    if (!aborted) {
+    if (abort.signal.reason === SHUTTING_DOWN) {
+      send({ type: 'error', message: 'the service is restarting; please ask again' });
+    } else if (!aborted) {
       request.log.warn({ err, chatId: chat.chatId }, 'answer failed mid-stream');
       send({ type: 'error', message: publicMessage(err) });
     }
   } finally {
+    ctx.activeTurns.delete(abort);
     ctx.metrics.activeStreams.dec();
     res.end();
   }

@@ -28,6 +28,8 @@ export async function startHarness(
   env: Record<string, string> = {},
   deviceNames: string[] = ['大門', 'Lobby camera'],
   nats?: TestNats,
+  /** false when a real analytics service answers the queries instead of the fixture. */
+  withResponder = true,
 ): Promise<Harness> {
   const ownNats = !nats;
   const server = nats ?? (await startNats());
@@ -66,7 +68,7 @@ export async function startHarness(
   for (const name of deviceNames) devices.push(await control.createDevice(tenantId, { name }));
 
   const responder = new AnalyticsContractResponder();
-  responder.start(runtime.nc);
+  if (withResponder) responder.start(runtime.nc);
   await runtime.nc.flush();
   return {
     url: `http://127.0.0.1:${port}`,
@@ -82,7 +84,8 @@ export async function startHarness(
     newTenant,
     async stop() {
       responder.stop();
-      await app.http.close();
+      // A test may have closed it already (shutdown test).
+      await app.http.close().catch(() => undefined);
       await app.stop();
       await runtime.nc.drain();
       if (ownNats) await server.stop();

@@ -243,4 +243,25 @@ describe('OpenAI-compatible provider', () => {
     );
     expect(next.finalized).toBe(true);
   }, 30_000);
+
+  // Last: it closes the service.
+  it('on shutdown, ends open answers with the error event and aborts their upstream requests', async () => {
+    const abortedBefore = upstream.abortedByClient;
+    upstream.enqueue(async (_req, res) => {
+      streamHead(res);
+      await writeInPieces(res, chunk({ role: 'assistant', content: 'Counting' }));
+    });
+    let closing: Promise<void> | undefined;
+    const result = await ask('How many people now?', {
+      onChunk: () => {
+        closing ??= h.app.http.close();
+      },
+    });
+    await closing;
+    expect(result.types).toEqual(['chunk', 'error']);
+    expect(result.errors).toEqual(['the service is restarting; please ask again']);
+    await waitFor(() => upstream.abortedByClient > abortedBefore, {
+      what: 'the upstream request to be aborted',
+    });
+  });
 });
