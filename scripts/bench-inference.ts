@@ -1,0 +1,22 @@
+/**
+ * `pnpm bench:inference`: the inference pipeline against a bare session.run loop, on real images
+ * made 1080p. A script, not a test: it prints figures, asserts nothing about speed.
+ * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2).
+ */
+import { dataPath, modelsDir, startNats } from '@sightline/testing';
+import { runBench } from '../services/inference/bench/run.js';
+
+const nats = await startNats();
+try {
+  const report = await runBench({
+    natsUrl: nats.url,
+    modelsDir,
+    imagesDir: dataPath('images'),
+    frames: Number(process.env.BENCH_FRAMES ?? 300),
+    intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 2),
+    depths: (process.env.BENCH_DEPTHS ?? '1,2,3').split(',').map(Number),
+  });
+  process.stdout.write(`${report}\n`);
+} finally {
+  await nats.stop();
+}

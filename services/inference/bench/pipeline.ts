@@ -1,0 +1,67 @@
+import { type DetectionBatch, subjects } from '@sightline/contracts';
+import { bootService } from '@sightline/service-kit';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { publishFrame } from '../test/integration/helpers.js';
+import { type Figures, figures } from './images.js';
+
+export interface PipelineOptions {
+  natsUrl: string;
+  modelsDir: string;
+  frames: Buffer[];
+  count: number;
+  env: Record<string, string>;
+}
+
+/**
+ * The whole worker on real NATS: `count` frames are queued on FRAMES first (spread over 20
+ * devices, inside the per-subject limit), then one worker drains them. Throughput is frames
+ * per second from start to the last DetectionBatch; latency is per frame from the moment the
+ * worker pulled it (accepted + queue wait) to its batch arriving at a subscriber.
+ */
+export async function pipelineRun(
+  options: PipelineOptions,
+): Promise<Figures & { stages: Record<string, number> }> {
+  const runtime = await bootService({
+    service: 'inference',
+    version: 'bench',
+    logLevel: 'warn',
+    natsUrl: options.natsUrl,
+  });
+  for (let i = 0; i < options.count; i++) {
+    const jpeg = options.frames[i % options.frames.length]!;
+    await publishFrame(runtime.js, jpeg, { tenantId: 'bench', deviceId: `cam-${i % 20}` });
+  }
+  const config = loadConfig({
+    NATS_URL: options.natsUrl,
+    LOG_LEVEL: 'warn',
+    SIGHTLINE_MODELS_DIR: options.modelsDir,
+    FRAME_MAX_AGE_MS: '3600000',
+    MOTION_GATING: 'false',
+    ...options.env,
+  });
+  const app = await buildApp(runtime, config);
+  const latencies: number[] = [];
+  const stageSums: Record<string, number> = {};
+  let last = 0;
+  const done = new Promise<void>((resolve) => {
+    runtime.nc.subscribe(subjects.detectionsAll, {
+      callback: (_err, msg) => {
+        const batch = msg.json<DetectionBatch>();
+        const pulledAt = batch.acceptedAt + (batch.timings?.queueWaitMs ?? 0);
+        latencies.push(Date.now() - pulledAt);
+        for (const [k, v] of Object.entries(batch.timings ?? {})) stageSums[k] = (stageSums[k] ?? 0) + v;
+        last = performance.now();
+        if (latencies.length === options.count) resolve();
+      },
+    });
+  });
+  const started = performance.now();
+  await app.start();
+  await done;
+  const result = figures(latencies, (last - started) / 1000);
+  await app.stop();
+  await runtime.nc.drain();
+  const stages = Object.fromEntries(Object.entries(stageSums).map(([k, v]) => [k, v / options.count]));
+  return { ...result, stages };
+}

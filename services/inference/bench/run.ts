@@ -1,0 +1,53 @@
+import { builtinModels } from '../src/domain/model-registry.js';
+import { bareRunLoop } from './bare.js';
+import { type Figures, make1080pFrames } from './images.js';
+import { pipelineRun } from './pipeline.js';
+
+export interface BenchOptions {
+  natsUrl: string;
+  modelsDir: string;
+  imagesDir: string;
+  frames: number;
+  intraOpThreads: number;
+  depths: number[];
+}
+
+const row = (name: string, f: Figures, ratio?: number) =>
+  `| ${name} | ${f.frames} | ${f.fps.toFixed(1)} | ${f.p50Ms.toFixed(1)} | ${f.p99Ms.toFixed(1)} | ${ratio === undefined ? '' : ratio.toFixed(2)} |`;
+
+/** Bare session.run, then the pipeline at each depth, then bare again (the machine is shared). */
+export async function runBench(o: BenchOptions): Promise<string> {
+  const frames = await make1080pFrames(o.imagesDir);
+  const spec = builtinModels.yolox_nano!;
+  const budget = { intraOpThreads: o.intraOpThreads, interOpThreads: 1 };
+  const bareBefore = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
+  const pipelines: [number, Awaited<ReturnType<typeof pipelineRun>>][] = [];
+  for (const depth of o.depths) {
+    const env = { INTRA_OP_THREADS: String(o.intraOpThreads), PIPELINE_DEPTH: String(depth) };
+    pipelines.push([
+      depth,
+      await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
+    ]);
+  }
+  const bareAfter = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
+  const bareFps = (bareBefore.fps + bareAfter.fps) / 2;
+  const lines = [
+    `YOLOX-Nano 416, ${frames.length} real images made 1920x1080, ${o.intraOpThreads} intra-op threads, 1 inter-op`,
+    '',
+    '| run | frames | frames/s | p50 ms | p99 ms | ratio to bare |',
+    '|---|---|---|---|---|---|',
+    row('bare session.run (before)', bareBefore),
+    ...pipelines.map(([depth, f]) => row(`pipeline, PIPELINE_DEPTH=${depth}`, f, f.fps / bareFps)),
+    row('bare session.run (after)', bareAfter),
+    '',
+    'Mean per-frame stage times in the pipeline (ms, from DetectionBatch.timings):',
+    ...pipelines.map(
+      ([depth, f]) =>
+        `- depth ${depth}: ${Object.entries(f.stages)
+          .filter(([k]) => k !== 'queueWaitMs')
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}`,
+    ),
+  ];
+  return lines.join('\n');
+}
