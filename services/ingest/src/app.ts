@@ -2,11 +2,13 @@ import './fastify-types.js';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { ControlPlane } from '@sightline/auth';
-import { ApiError } from '@sightline/contracts';
+import { ApiError, buckets } from '@sightline/contracts';
+import { JsonBucket } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { jetStreamFramePublisher } from './adapters/frame-publisher.js';
 import { HealthStore, startHealthPublisher } from './adapters/health-publisher.js';
 import { FrameRejection } from './adapters/image-normalizer.js';
+import { PullSupervisor } from './adapters/pull-supervisor.js';
 import type { IngestConfig } from './config.js';
 import type { IngestContext } from './context.js';
 import { countedErrors, FrameIntake } from './domain/frame-intake.js';
@@ -35,6 +37,33 @@ function countHttpFailures(http: ServiceApp['http'], metrics: IngestMetrics): vo
     if (countedErrors.has(err)) return;
     const source = (request.routeOptions.config as { source?: string } | undefined)?.source ?? 'other';
     metrics.rejected.inc({ source, reason: reasonOf(err) });
+  });
+}
+
+async function pullSupervisor(
+  runtime: ServiceRuntime,
+  config: IngestConfig,
+  ctx: IngestContext,
+): Promise<PullSupervisor> {
+  return new PullSupervisor({
+    devicesKv: (await JsonBucket.open(runtime.nc, buckets.devices)).kv,
+    sessionsKv: (await JsonBucket.open(runtime.nc, buckets.sessions)).kv,
+    instanceId: config.INSTANCE_ID,
+    leaseTtlMs: config.LEASE_TTL_MS,
+    renewMs: config.LEASE_RENEW_MS,
+    health: ctx.health,
+    metrics: ctx.metrics,
+    logger: runtime.logger,
+    worker: {
+      intake: ctx.intake,
+      metrics: ctx.metrics,
+      logger: runtime.logger,
+      ffmpegPath: config.FFMPEG_PATH,
+      maxFrameBytes: config.MAX_FRAME_BYTES,
+      backoffMinMs: config.PULL_BACKOFF_MIN_MS,
+      backoffMaxMs: config.PULL_BACKOFF_MAX_MS,
+      stallMs: config.PULL_STALL_MS,
+    },
   });
 }
 
@@ -81,6 +110,7 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
 
   const sweep = setInterval(() => rateLimiter.sweep(Date.now()), 60_000);
   sweep.unref();
+  const pulls = config.PULL === 'on' ? await pullSupervisor(runtime, config, ctx) : undefined;
   let stopHealth = () => {};
   return {
     http,
@@ -92,8 +122,10 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
         logger: runtime.logger,
         intervalMs: config.HEALTH_PUBLISH_MS,
       });
+      await pulls?.start();
     },
     async stop() {
+      await pulls?.stop();
       stopHealth();
       stopUploads();
       clearInterval(sweep);

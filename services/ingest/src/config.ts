@@ -37,6 +37,8 @@ export const IngestEnv = Type.Object({
   /** A lease not renewed for this long (as seen by the other replicas) may be taken over. */
   LEASE_TTL_MS: Type.Integer({ minimum: 200, default: 4000 }),
   LEASE_RENEW_MS: Type.Integer({ minimum: 50, default: 1000 }),
+  /** A pull source silent this long is killed and reconnected. */
+  PULL_STALL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   PULL_BACKOFF_MIN_MS: Type.Integer({ minimum: 10, default: 500 }),
   PULL_BACKOFF_MAX_MS: Type.Integer({ minimum: 10, default: 30_000 }),
   /** How often per-device health is written to KV `sessions` for the gateway. */

@@ -30,7 +30,8 @@ export function decodeArgs(options: DecodeOptions): string[] {
     options.input,
     '-an',
     '-vf',
-    `fps=${options.fps}`,
+    // round=up keeps the single frame of a JPEG snapshot, which round=near drops.
+    `fps=${options.fps}:round=up`,
     '-f',
     'image2pipe',
     '-c:v',

@@ -1,4 +1,3 @@
-import type {} from '@fastify/websocket';
 import { authenticate, type Principal, presentedKey, requireDevice } from '@sightline/auth';
 import { ApiError, type Device } from '@sightline/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

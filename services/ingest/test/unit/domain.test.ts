@@ -125,3 +125,29 @@ describe('JpegSplitter', () => {
     }
   });
 });
+
+describe('pull sources', () => {
+  it('parses rtsp, http and file sources, looped by default', async () => {
+    const { parsePullSource, backoffMs } = await import('../../src/domain/pull-source.js');
+    expect(parsePullSource('rtsp://cam/1')).toMatchObject({
+      kind: 'rtsp',
+      inputArgs: ['-rtsp_transport', 'tcp', '-timeout', '5000000'],
+    });
+    expect(parsePullSource('https://cam/mjpg')).toMatchObject({ kind: 'http', input: 'https://cam/mjpg' });
+    expect(parsePullSource('file:///v/a%20b.mp4')).toEqual({
+      kind: 'file',
+      input: '/v/a b.mp4',
+      inputArgs: ['-re', '-stream_loop', '-1'],
+      loop: true,
+    });
+    expect(parsePullSource('/v/a.mp4?loop=0')).toEqual({
+      kind: 'file',
+      input: '/v/a.mp4',
+      inputArgs: ['-re'],
+      loop: false,
+    });
+    expect(parsePullSource('ftp://x')).toBeUndefined();
+    expect(parsePullSource('relative.mp4')).toBeUndefined();
+    expect([0, 1, 2, 10].map((a) => backoffMs(a, 500, 30_000, () => 0.5))).toEqual([500, 1000, 2000, 30_000]);
+  });
+});

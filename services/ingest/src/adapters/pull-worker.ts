@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Device } from '@sightline/contracts';
+import type { Logger } from '@sightline/service-kit';
+import type { FrameIntake } from '../domain/frame-intake.js';
+import type { DeviceStats } from '../domain/health.js';
+import { backoffMs, type PullSource } from '../domain/pull-source.js';
+import type { IngestMetrics } from '../metrics.js';
+import { type FrameDecoder, spawnFrameDecoder } from './ffmpeg.js';
+
+export interface PullWorkerDeps {
+  intake: FrameIntake;
+  metrics: IngestMetrics;
+  logger: Logger;
+  ffmpegPath: string;
+  maxFrameBytes: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  /** No frame for this long: ffmpeg is killed and the source reconnected. */
+  stallMs: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Reads one device's source with an ffmpeg child process and feeds its frames through the intake.
+ * When ffmpeg ends or stalls it is restarted: at once after a clean end of a snapshot/stream that
+ * delivered frames, else after an exponential backoff that resets once frames flow again.
+ */
+export class PullWorker {
+  private readonly abort = new AbortController();
+  private decoder: FrameDecoder | undefined;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly deps: PullWorkerDeps,
+    readonly device: Device,
+    private readonly source: PullSource,
+    private readonly stats: DeviceStats,
+  ) {
+    this.done = this.run();
+  }
+
+  stop(): Promise<void> {
+    this.abort.abort();
+    this.decoder?.stop();
+    return this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.abort;
+    let failures = 0;
+    while (!signal.aborted) {
+      const { frames, code } = await this.readOnce();
+      if (signal.aborted) break;
+      this.stats.pullConnected = false;
+      if (code === 0 && this.source.kind === 'file' && !this.source.loop) break;
+      failures = frames > 0 ? 0 : failures + 1;
+      this.stats.reconnected(Date.now());
+      this.deps.metrics.ffmpegRestarts.inc({ kind: 'pull' });
+      const wait =
+        code === 0 && frames > 0
+          ? 1000 / this.device.detectFps
+          : backoffMs(failures, this.deps.backoffMinMs, this.deps.backoffMaxMs);
+      this.deps.logger.debug(
+        { device: this.device.deviceId, code, frames, wait },
+        'pull source ended; reconnecting',
+      );
+      await sleep(wait, signal);
+    }
+    this.stats.pullConnected = undefined;
+  }
+
+  /** One ffmpeg run: frames delivered and its exit code. */
+  private async readOnce(): Promise<{ frames: number; code: number | null }> {
+    const decoder = spawnFrameDecoder({
+      ffmpegPath: this.deps.ffmpegPath,
+      input: this.source.input,
+      inputArgs: this.source.inputArgs,
+      fps: this.device.detectFps,
+      maxFrameBytes: this.deps.maxFrameBytes,
+    });
+    this.decoder = decoder;
+    let frames = 0;
+    let watchdog = setTimeout(() => decoder.stop(), this.deps.stallMs);
+    try {
+      for await (const jpeg of decoder.frames) {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => decoder.stop(), this.deps.stallMs);
+        frames++;
+        this.stats.pullConnected = true;
+        await this.deps.intake
+          .accept({
+            device: this.device,
+            bytes: jpeg,
+            source: 'pull',
+            frameId: randomUUID(),
+            clientNamed: false,
+          })
+          .catch((err) =>
+            this.deps.logger.warn({ err, device: this.device.deviceId }, 'pulled frame refused'),
+          );
+        if (this.abort.signal.aborted) break;
+      }
+    } finally {
+      clearTimeout(watchdog);
+      decoder.stop();
+    }
+    const { code } = await decoder.exited;
+    return { frames, code };
+  }
+}
