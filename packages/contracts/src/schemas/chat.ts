@@ -18,6 +18,8 @@ export const Chat = Type.Object(
     owner: Type.String(),
     title: Type.String({ maxLength: 200 }),
     deviceIds: Type.Array(Id),
+    /** Optional scope by device label: the chat sees the tenant's devices carrying it. */
+    label: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     createdAt: Type.Number(),
     messages: Type.Array(ChatMessage),
   },
@@ -43,6 +45,7 @@ export const CreateChatBody = Type.Object(
   {
     title: Type.Optional(Type.String({ maxLength: 200 })),
     deviceIds: Type.Optional(Type.Array(Id, { maxItems: 100 })),
+    label: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
   },
   { additionalProperties: false },
 );

@@ -29,6 +29,7 @@ export function registerChatRoutes(app: FastifyInstance, ctx: HandlerContext): v
       owner: principal.owner,
       title: body.title?.trim() || 'New chat',
       deviceIds,
+      ...(body.label ? { label: body.label } : {}),
       createdAt: Date.now(),
       messages: [],
     };

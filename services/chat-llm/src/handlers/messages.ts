@@ -151,8 +151,13 @@ async function stream(
   }
 }
 
-/** The chat's devices, or every device of the tenant when the chat names none. */
+/**
+ * The devices a chat may talk about: those it names, else the tenant's devices with its label,
+ * else every device of the tenant. Read at each turn, so a renamed or new device is seen.
+ */
 async function chatDevices(ctx: HandlerContext, chat: Chat) {
   const all = await ctx.directory.devices(chat.tenantId);
-  return chat.deviceIds.length === 0 ? all : all.filter((d) => chat.deviceIds.includes(d.deviceId));
+  if (chat.deviceIds.length > 0) return all.filter((d) => chat.deviceIds.includes(d.deviceId));
+  if (chat.label) return all.filter((d) => d.labels.includes(chat.label!));
+  return all;
 }

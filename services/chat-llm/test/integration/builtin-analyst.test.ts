@@ -127,6 +127,18 @@ describe('built-in analyst: how many people are in front of camera X now', () =>
     expectGrounded();
   });
 
+  it('keeps a chat scoped to a device label', async () => {
+    const labelled = await h.control.createDevice(h.tenantId, { name: 'Side gate', labels: ['outdoor'] });
+    const chatId = await newChat({ label: 'outdoor' });
+    expect((await api(h, 'GET', `/chats/${chatId}`, h.keys.reader)).body.label).toBe('outdoor');
+    const result = await sendMessage(h.url, h.keys.writer, chatId, 'How many people are there now?');
+    expect(result.accumulatedContent).toBe(
+      'Side gate has no analysed frame yet, so I cannot tell how many are there.',
+    );
+    expect(h.turns.at(-1)!.calls[0]!.result.devices).toHaveLength(1);
+    await h.control.deleteDevice(h.tenantId, labelled.deviceId);
+  });
+
   it('ends with the error event when analytics does not answer', async () => {
     const chatId = await newChat();
     h.responder.stop();
