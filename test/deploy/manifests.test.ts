@@ -146,6 +146,7 @@ describe.each(overlays)('k8s/%s', (overlay) => {
     const env = containerEnv(objects, sts.spec.template.spec.containers[0]);
     expect(Number(env.ANALYTICS_REPLICAS)).toBe(sts.spec.replicas);
     expect(sts.spec.template.spec.containers[0].command.join(' ')).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the pod's command
       'ANALYTICS_ORDINAL="${HOSTNAME##*-}"',
     );
     const targets = [...byKind(objects, 'HorizontalPodAutoscaler'), ...byKind(objects, 'ScaledObject')].map(

@@ -111,7 +111,7 @@ describe('NATS MQTT listener with the shipped config', () => {
     expect(await natsConnectReply(nats.natsUrl, tenantA.user, tenantA.password)).toMatch(
       /-ERR 'Authorization Violation'/,
     );
-    expect(await natsConnectReply(nats.natsUrl, 'analytics', natsPasswords().NATS_PASS_ANALYTICS)).toMatch(
+    expect(await natsConnectReply(nats.natsUrl, 'analytics', natsPasswords().NATS_PASS_ANALYTICS!)).toMatch(
       /^\+?PONG/m,
     );
   });

@@ -36,6 +36,7 @@ const mayPublish: Record<string, Partial<Record<User, true>>> = {
   [subjects.analyticsQuery]: { chat: true, gateway: true, admin: true },
   [subjects.controlChanged('device', 't1', 'cam-1')]: { gateway: true, admin: true },
 };
+const inferenceConsumer = { ...consumers.inference, filterSubjects: [...consumers.inference.filterSubjects] };
 const users: User[] = [...services.map((s) => s.natsUser), 'admin'];
 
 describe('deploy/nats config', () => {
@@ -83,7 +84,9 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     for (const subject of Object.keys(mayPublish)) {
       const seen: User[] = [];
       const sub = conns.admin.subscribe(subject, {
-        callback: (_err, msg) => seen.push(msg.string() as User),
+        callback: (_err, msg) => {
+          seen.push(msg.string() as User);
+        },
       });
       await conns.admin.flush();
       for (const user of users) {
@@ -112,7 +115,7 @@ describe('per-service NATS users on a real nats-server with the shipped config',
       new Uint8Array([0xff, 0xd8]),
       { msgId: 'f-1' },
     );
-    await provisionConsumer(conns.inference, consumers.inference);
+    await provisionConsumer(conns.inference, inferenceConsumer);
     const msg = await jetstream(conns.inference)
       .consumers.get(streams.frames.name, consumers.inference.durable)
       .then((c) => c.next());
@@ -123,7 +126,7 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     const chatJsm = await manager(conns.chat);
     await expect(chatJsm.streams.getMessage(streams.frames.name, { seq: 1 })).rejects.toThrow();
     await expect(
-      provisionConsumer(conns.chat, { ...consumers.inference, durable: 'chat-peek' }),
+      provisionConsumer(conns.chat, { ...inferenceConsumer, durable: 'chat-peek' }),
     ).rejects.toThrow();
     const adminJsm = await manager(conns.admin);
     await expect(adminJsm.streams.getMessage(streams.frames.name, { seq: 1 })).resolves.toBeTruthy();

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 export type K8sObject = Record<string, any> & {
   apiVersion: string;
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 };
 
 /** `kubectl kustomize <dir>` (kustomize built into kubectl), parsed. */
