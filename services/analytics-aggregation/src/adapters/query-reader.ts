@@ -54,11 +54,15 @@ export class QueryReader {
   }
 
   async rollups(tenantId: string, from: number, to: number, deviceIds?: string[]): Promise<Rollup[]> {
-    const filter = deviceIds
-      ? deviceIds.map((d) => subjects.rollups(tenantId, d))
-      : [subjects.rollupsOfTenant(tenantId)];
-    if (filter.length === 0) return [];
-    // A minute's rollup is published after the minute ends, so nothing before `from` can belong.
+    if (deviceIds?.length === 0) return [];
+    // One filter subject (nats-server 2.9 has no filter_subjects): the device's own, or the
+    // tenant's wildcard with the device list applied here.
+    const filter =
+      deviceIds?.length === 1
+        ? subjects.rollups(tenantId, deviceIds[0]!)
+        : subjects.rollupsOfTenant(tenantId);
+    const wanted = deviceIds ? new Set(deviceIds) : undefined;
+    // Rollups are published after their minute ends, so nothing published before `from` belongs.
     const consumer = await this.js.consumers.get(streams.rollups.name, {
       filter_subjects: filter,
       opt_start_time: new Date(from).toISOString(),
@@ -72,7 +76,8 @@ export class QueryReader {
         received++;
         pending = m.info.pending;
         const value: unknown = m.json();
-        if (rollupValidator.check(value) && value.minute >= from && value.minute <= to) out.push(value);
+        const inRange = rollupValidator.check(value) && value.minute >= from && value.minute <= to;
+        if (inRange && (wanted?.has(value.deviceId) ?? true)) out.push(value);
         if (pending === 0) break;
       }
       if (received === 0) break;

@@ -97,7 +97,7 @@ export class DeviceAnalyzer {
       label: t.label,
       score: t.score,
       anchor: toScene(anchorOf(t.box)),
-      origin: toScene(anchorOf(t.firstBox)),
+      ...(t.firstBox ? { origin: toScene(anchorOf(t.firstBox)) } : {}),
     }));
     const transitions = rt.zones.flatMap((z) => [...z.update(objects, at), ...z.end(step.ended, at)]);
     const waits: QueueWait[] = rt.queues.flatMap((q) => q.update(objects, at));

@@ -22,7 +22,11 @@ function track(seq: MotSequence, inputsOf: (frame: number) => TrackerInput[], ma
     const tracked = tracker.step(inputsOf(f)).tracked;
     pred.set(
       f,
-      tracked.map((t) => ({ id: t.trackId, box: [...t.box] as Box, firstBox: [...t.firstBox] as Box })),
+      tracked.map((t) => ({
+        id: t.trackId,
+        box: [...t.box] as Box,
+        ...(t.firstBox ? { firstBox: [...t.firstBox] as Box } : {}),
+      })),
     );
   }
   return pred;

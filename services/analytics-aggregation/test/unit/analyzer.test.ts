@@ -160,6 +160,15 @@ describe('DeviceAnalyzer', () => {
     expect(outs[2]!.analysis.detections[0]!.boundingBox).toMatchObject({ y: 40, height: 160 }); // reported in frame pixels
   });
 
+  it('does not count a crossing again after a scene edit resets the line state', () => {
+    const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
+    const before = Array.from({ length: 8 }, (_, n) => analyzer.process(frame(n), T0 + n * 200));
+    expect(before.flatMap((o) => o.events).filter((e) => e.analytic === 'NFV4-PC')).toHaveLength(1);
+    analyzer.setScene({ ...scene, version: 5 });
+    const after = Array.from({ length: 4 }, (_, n) => analyzer.process(frame(n + 8), T0 + (n + 8) * 200));
+    expect(after.flatMap((o) => o.events).filter((e) => e.analytic === 'NFV4-PC')).toEqual([]);
+  });
+
   it('applies a new scene version to later outputs', () => {
     const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
     analyzer.process(frame(0), T0);

@@ -54,7 +54,7 @@ export interface TrackedObject {
   box: readonly [number, number, number, number];
   /** Where the track was born: lets a line counter know the side it came from, even if it
    * crossed while still unconfirmed. */
-  firstBox: readonly [number, number, number, number];
+  firstBox?: readonly [number, number, number, number];
 }
 
 export interface TrackerStep {
@@ -192,7 +192,8 @@ export class ByteTracker {
         label: d.label,
         score: d.score,
         box: d.box,
-        firstBox: track.firstBox,
+        // Only on the frame the track is confirmed: later consumers must not re-apply it.
+        ...(track.hits === this.options.birthHits ? { firstBox: track.firstBox } : {}),
       });
     }
     return out.sort((a, b) => a.trackId - b.trackId);
