@@ -38,7 +38,7 @@ export class LeaseKeeper {
     if (held !== undefined) return this.renew(key, held, now);
     const entry = await this.kv.get(key);
     if (!entry || entry.operation !== 'PUT' || entry.length === 0) {
-      return this.claim(key, now, entry ? entry.revision : undefined);
+      return this.claim(key, now, entry?.revision);
     }
     const seen = this.seen.get(key);
     if (!seen || seen.revision !== entry.revision) {

@@ -1,7 +1,6 @@
 import { authenticate, type Principal, presentedKey, requireDevice } from '@sightline/auth';
 import { ApiError, type Device } from '@sightline/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
 import type { IngestContext } from '../context.js';
 import { WsFrameSession } from './ws-session.js';
 
