@@ -23,6 +23,13 @@ describe('understanding questions', () => {
     ['比較各攝影機', 'compare', 'zh'],
     ['Any alerts in the last 10 minutes?', 'events', 'en'],
     ['最近有什麼事件？', 'events', 'zh'],
+    ['What is the wait?', 'queue', 'en'],
+    ['等候時間？', 'queue', 'zh'],
+    ['哪個攝影機人最多', 'compare', 'zh'],
+    ['有沒有警報？', 'events', 'zh'],
+    ['Any events?', 'events', 'en'],
+    ['how many cars now?', 'counts_now', 'en'],
+    ['現在有幾台車？', 'counts_now', 'zh'],
     ['hello', 'help', 'en'],
   ])('%s → %s (%s)', (prompt, intent, lang) => {
     expect(understand(prompt, devices)).toMatchObject({ intent, lang });

@@ -19,7 +19,7 @@ export interface Question {
 /** First match wins: the more specific questions come before the plain "how many". */
 const intents: [Intent, RegExp][] = [
   ['events', /alert|alarm|event|incident|警報|告警|事件|警示|異常/i],
-  ['queue', /queue|line ?up|waiting|wait time|how long.*wait|排隊|等待|等候|隊伍|候位/i],
+  ['queue', /queue|line ?up|waiting|\bwait\b|how long.*wait|排隊|等待|等候|隊伍|候位/i],
   ['busiest', /busiest|peak hour|rush hour|most crowded hour|最忙|尖峰|高峰|哪個時段|哪個小時|什麼時候最多/i],
   [
     'compare',
