@@ -1,15 +1,26 @@
+import websocket from '@fastify/websocket';
 import { ControlPlane } from '@sightline/auth';
 import { buckets } from '@sightline/contracts';
 import { JsonBucket } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { AnalysisStreams } from './adapters/analysis-streams.js';
 import { ConnectionSlots } from './adapters/connection-slots.js';
+import { HubRegistry } from './adapters/hub-registry.js';
+import type { JsHub } from './adapters/js-hub.js';
+import { LiveStreams } from './adapters/live-streams.js';
 import { Principals } from './adapters/principals.js';
+import { PerMinuteLimit } from './adapters/rate-limit.js';
 import { StreamPositions } from './adapters/stream-positions.js';
 import { TicketStore } from './adapters/ticket-store.js';
+import { wsAuth } from './adapters/ws-auth.js';
+import { WsSockets } from './adapters/ws-sockets.js';
 import type { GatewayConfig } from './config.js';
+import type { OutgoingAnalyticEvent } from './domain/analytic-event.js';
+import { labelRoutes } from './handlers/labels.js';
 import { sseAnalysisRoutes } from './handlers/sse-analysis.js';
 import { streamTicketRoutes } from './handlers/stream-tickets.js';
+import { wsEventsRoutes } from './handlers/ws-events.js';
+import { wsLiveRoutes } from './handlers/ws-live.js';
 import { createGatewayMetrics } from './metrics.js';
 
 /**
@@ -32,16 +43,63 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
     ttlMs: config.SLOT_TTL_MS,
   });
   const streams = new AnalysisStreams({ js, positions, slots, config, metrics, logger });
+  const sockets = new WsSockets(metrics, config.WS_PING_MS);
+  const live = new LiveStreams(nc, metrics, config.HUB_LINGER_MS);
+  const eventHubs = new HubRegistry<JsHub<OutgoingAnalyticEvent>>(config.HUB_LINGER_MS, (n) =>
+    metrics.hubs.set({ kind: 'events' }, n),
+  );
+  const auth = wsAuth(principals, config.WS_AUTH_TIMEOUT_MS);
+  const stopStreams = () => {
+    streams.stop();
+    sockets.closeAll();
+    live.stop();
+    eventHubs.stopAll();
+  };
 
   const http = createHttpServer({ logger, registry, readiness: { checks: { nats: runtime.natsConnected } } });
+  await http.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Close sockets with 1001 "going away" (reconnect elsewhere) instead of the default bare close.
+    preClose: (done) => {
+      stopStreams();
+      http.websocketServer.close();
+      done();
+    },
+  });
   await http.register(sseAnalysisRoutes, { control, principals, streams });
   await http.register(streamTicketRoutes, { principals, tickets });
+  await http.register(wsLiveRoutes, { control, auth, live, sockets, metrics, config });
+  const labelsLimit = new PerMinuteLimit(config.LABELS_RATE_PER_MINUTE);
+  await http.register(labelRoutes, {
+    control,
+    principals,
+    auth,
+    live,
+    sockets,
+    metrics,
+    config,
+    labelsLimit,
+  });
+  await http.register(wsEventsRoutes, {
+    control,
+    auth,
+    js,
+    positions,
+    hubs: eventHubs,
+    sockets,
+    metrics,
+    config,
+    logger,
+  });
   // Open streams keep the server from closing: end them (clients reconnect elsewhere) first.
-  http.addHook('preClose', async () => streams.stop());
+  http.addHook('preClose', async () => stopStreams());
 
   return {
     http,
-    start: async () => streams.start(),
-    stop: async () => streams.stop(),
+    start: async () => {
+      streams.start();
+      sockets.start();
+    },
+    stop: async () => stopStreams(),
   };
 }

@@ -1,0 +1,45 @@
+import { subjects } from '@sightline/contracts';
+import type { NatsConnection } from '@sightline/nats';
+import type { GatewayMetrics } from '../metrics.js';
+import { HubRegistry } from './hub-registry.js';
+import { LiveHub, type LiveViewer } from './live-hub.js';
+
+/** Shared live-frame subscriptions of this process, one per camera. */
+export class LiveStreams {
+  readonly hubs: HubRegistry<LiveHub>;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly metrics: GatewayMetrics,
+    lingerMs: number,
+  ) {
+    this.hubs = new HubRegistry(lingerMs, (n) => metrics.hubs.set({ kind: 'live' }, n));
+  }
+
+  /** Start sending these cameras' frames to the viewer; returns the function that stops it. */
+  async watch(tenantId: string, deviceIds: string[], viewer: LiveViewer): Promise<() => void> {
+    const keys: string[] = [];
+    const joined: LiveHub[] = [];
+    for (const deviceId of deviceIds) {
+      const subject = subjects.live(tenantId, deviceId);
+      const hub = await this.hubs.acquire(
+        subject,
+        () =>
+          new LiveHub(this.nc, subject, deviceId, (reason) =>
+            this.metrics.drops.inc({ reason: `live_${reason}` }),
+          ),
+      );
+      hub.viewers.add(viewer);
+      keys.push(subject);
+      joined.push(hub);
+    }
+    return () => {
+      for (const hub of joined) hub.viewers.delete(viewer);
+      for (const key of keys) this.hubs.release(key);
+    };
+  }
+
+  stop(): void {
+    this.hubs.stopAll();
+  }
+}
