@@ -1,9 +1,9 @@
-import type {} from '@fastify/swagger';
 import { AuditLog } from '@sightline/auth';
 import type { FastifyInstance } from 'fastify';
 import { SceneStore } from './adapters/scene-store.js';
 import { type ControlPlaneDeps, type RouteContext, resolveOptions } from './deps.js';
 import { createGuard } from './guard.js';
+import { registerOpenApi } from './openapi.js';
 import { deviceRoutes } from './routes/devices.js';
 import { keyRoutes } from './routes/keys.js';
 import { readModelRoutes } from './routes/read-models.js';
@@ -25,6 +25,7 @@ export async function controlPlanePlugin(app: FastifyInstance, deps: ControlPlan
   const { guard, limitIp } = createGuard(deps, opts);
   const ctx: RouteContext = { ...deps, audit: new AuditLog(deps.js), opts, guard };
 
+  if (opts.docs) await registerOpenApi(app);
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= opts.bodyLimit;
   });
