@@ -125,6 +125,39 @@ describe('busiest hour and comparison', () => {
   });
 });
 
+describe('zones', () => {
+  it('ranks the zones of a camera by their average, from per-zone rollups', async () => {
+    // Recomputed from the ground truth: boxes whose centre is in the left half are in the queue zone.
+    const inQueue = Array.from(
+      { length: pets.frameCount },
+      (_, i) => pets.boxes.filter((b) => b.frame === i + 1 && b.x + b.width / 2 < pets.width / 2).length,
+    );
+    const queue = { avg: round1(mean(inQueue)), peak: Math.max(...inQueue) };
+    const walkwayCounts = pets.peoplePerFrame.map((n, i) => n - inQueue[i]!);
+    const walkway = { avg: round1(mean(walkwayCounts)), peak: Math.max(...walkwayCounts) };
+    const [first, second] =
+      queue.avg >= walkway.avg
+        ? ([
+            ['queue', queue],
+            ['walkway', walkway],
+          ] as const)
+        : ([
+            ['walkway', walkway],
+            ['queue', queue],
+          ] as const);
+    const en = await ask('Compare the zones of the Lobby camera over the last 2 hours');
+    expect(en.turn.calls[0]!.name).toBe('compare_zones');
+    expect(en.text).toContain(
+      `#1 zone ${first[0]} of Lobby camera: average ${first[1].avg} people, peak ${first[1].peak}.`,
+    );
+    expect(en.text).toContain(`#2 zone ${second[0]} of Lobby camera: average ${second[1].avg} people`);
+    const zh = await ask('比較過去兩小時Lobby各區域的人數');
+    expect(zh.text).toContain(
+      `第1名 Lobby camera的${first[0]}區域：平均${first[1].avg}人，最多${first[1].peak}人。`,
+    );
+  });
+});
+
 describe('queue length and predicted wait', () => {
   it('reports the latest measured minute from analytics, in both languages', async () => {
     const door = h.devices[0]!;
@@ -135,7 +168,9 @@ describe('queue length and predicted wait', () => {
       Date.now() - 15 * 60_000,
       Date.now(),
     );
-    const latest = rollups.sort((a, b) => b.minute - a.minute)[0]!;
+    const latest = rollups
+      .filter((r) => r.queueLengthMean !== undefined)
+      .sort((a, b) => b.minute - a.minute)[0]!;
     const en = await ask('How long is the queue at the 大門 camera?');
     expect(en.turn.calls[0]!.name).toBe('queue_status');
     expect(en.text).toContain(`about ${round1(latest.queueLengthMean!)} people in the queue`);

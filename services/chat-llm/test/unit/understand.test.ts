@@ -30,6 +30,8 @@ describe('understanding questions', () => {
     ['Any events?', 'events', 'en'],
     ['how many cars now?', 'counts_now', 'en'],
     ['現在有幾台車？', 'counts_now', 'zh'],
+    ['Compare the zones of the lobby', 'compare_zones', 'en'],
+    ['比較各區域的人數', 'compare_zones', 'zh'],
     ['hello', 'help', 'en'],
   ])('%s → %s (%s)', (prompt, intent, lang) => {
     expect(understand(prompt, devices)).toMatchObject({ intent, lang });

@@ -49,6 +49,11 @@ export class BuiltinAnalyst implements ChatProvider {
           q,
           await turn.tools.call('compare_devices', { deviceIds, label: q.label, ...window }),
         );
+      case 'compare_zones':
+        return compose.compareZones(
+          q,
+          await turn.tools.call('compare_zones', { deviceIds, label: q.label, ...window }),
+        );
       case 'events':
         return compose.events(
           q,

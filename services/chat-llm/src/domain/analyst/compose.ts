@@ -63,6 +63,12 @@ export const compose = {
     return p.windowIntro(result.window as Rec) + ranking.join('');
   }),
 
+  compareZones: guarded((q, result) => {
+    const p = phrases(q);
+    const ranking = list(result.ranking).map((r) => p.rankZone(r, q.label));
+    return p.windowIntro(result.window as Rec) + (ranking.length > 0 ? ranking.join('') : p.noZones);
+  }),
+
   events: guarded((q, result) => {
     const p = phrases(q);
     const window = result.window as Rec;

@@ -17,6 +17,8 @@ export interface Phrases {
   busiest(w: Rec, h: Rec, label: Label): string;
   noBusiest(w: Rec): string;
   rank(r: Rec, label: Label): string;
+  rankZone(r: Rec, label: Label): string;
+  noZones: string;
   eventsIntro(w: Rec, total: unknown, alerts: unknown): string;
   event(e: Rec): string;
   noDevices: string;
@@ -57,6 +59,9 @@ export const en: Phrases = {
     `There is no data between ${String(w.from)} and ${String(w.to)}, so I cannot name a busiest hour.`,
   rank: (r, label) =>
     ` #${String(r.rank)} ${String(r.name)}: average ${String(r.averageCount)} ${enNoun(2, label)}, peak ${String(r.peakCount)}.`,
+  rankZone: (r, label) =>
+    ` #${String(r.rank)} zone ${String(r.zone)} of ${String(r.camera)}: average ${String(r.averageCount)} ${enNoun(2, label)}, peak ${String(r.peakCount)}.`,
+  noZones: ' no zone has data in this window (are zones set up for these cameras?).',
   eventsIntro: (w, total, alerts) =>
     `From ${String(w.from)} to ${String(w.to)} there were ${String(total)} events, ${String(alerts)} of them alerts.`,
   event: (e) =>
@@ -93,6 +98,9 @@ export const zh: Phrases = {
   noBusiest: (w) => `${String(w.from)}至${String(w.to)}之間沒有資料，無法判斷最忙的時段。`,
   rank: (r, label) =>
     `第${String(r.rank)}名 ${String(r.name)}：平均${String(r.averageCount)}${zhNoun(label)}，最多${String(r.peakCount)}${zhNoun(label)}。`,
+  rankZone: (r, label) =>
+    `第${String(r.rank)}名 ${String(r.camera)}的${String(r.zone)}區域：平均${String(r.averageCount)}${zhNoun(label)}，最多${String(r.peakCount)}${zhNoun(label)}。`,
+  noZones: '這段時間沒有任何區域的資料（這些攝影機是否已設定區域？）。',
   eventsIntro: (w, total, alerts) =>
     `${String(w.from)}至${String(w.to)}共有${String(total)}個事件，其中${String(alerts)}個是警報。`,
   event: (e) =>

@@ -1,6 +1,14 @@
 import type { DeviceInfo } from '../ports.js';
 
-export type Intent = 'counts_now' | 'queue' | 'range' | 'busiest' | 'compare' | 'events' | 'help';
+export type Intent =
+  | 'counts_now'
+  | 'queue'
+  | 'range'
+  | 'busiest'
+  | 'compare'
+  | 'compare_zones'
+  | 'events'
+  | 'help';
 export type Lang = 'en' | 'zh';
 
 export interface Question {
@@ -30,6 +38,7 @@ const intents: [Intent, RegExp][] = [
 ];
 
 const CJK = /[\u3400-\u9fff]/;
+const ZONES = /\bzones?\b|區域|各區|分區/i;
 const VEHICLE = /vehicle|\bcars?\b|truck|\bbus(es)?\b|traffic|motorcycle|bicycle|bike|車/i;
 
 export function understand(prompt: string, devices: readonly DeviceInfo[]): Question {
@@ -41,6 +50,7 @@ export function understand(prompt: string, devices: readonly DeviceInfo[]): Ques
   let intent: Intent = intents.find(([, re]) => re.test(prompt))?.[0] ?? 'help';
   // "How many people were there in the last hour?" asks for a range, not for now.
   if (intent === 'counts_now' && (window.lastMinutes !== undefined || window.today)) intent = 'range';
+  if (intent === 'compare' && ZONES.test(prompt)) intent = 'compare_zones';
   return {
     intent,
     lang,

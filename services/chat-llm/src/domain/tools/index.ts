@@ -1,5 +1,6 @@
 import { busiestHourTool } from './busiest-hour.js';
 import { compareDevicesTool } from './compare-devices.js';
+import { compareZonesTool } from './compare-zones.js';
 import { countsNowTool } from './counts-now.js';
 import { metricsRangeTool } from './metrics-range.js';
 import { queueStatusTool } from './queue-status.js';
@@ -12,6 +13,7 @@ export const allTools: readonly Tool[] = [
   metricsRangeTool,
   busiestHourTool,
   compareDevicesTool,
+  compareZonesTool,
   recentEventsTool,
 ];
 
