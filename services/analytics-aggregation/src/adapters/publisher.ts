@@ -19,19 +19,18 @@ export class OutputPublisher {
     private readonly metrics: Metrics,
   ) {}
 
+  /** Analysis, events and closed rollups go out together; the caller acks once all are stored. */
   async publishFrame(tenantId: string, outputs: FrameOutputs): Promise<void> {
     const { analysis } = outputs;
-    await publishJson(
-      this.js,
-      subjects.analysis(tenantId, analysis.deviceId),
-      analysisValidator.parse(analysis),
-      {
+    const subject = subjects.analysis(tenantId, analysis.deviceId);
+    await Promise.all([
+      publishJson(this.js, subject, analysisValidator.parse(analysis), {
         msgId: analysis.frameId ?? analysis.analysisId,
-      },
-    );
+      }),
+      this.publishEvents(tenantId, analysis.deviceId, outputs.events),
+      this.publishRollups(outputs.rollups),
+    ]);
     this.metrics.published.inc({ kind: 'analysis' });
-    await this.publishEvents(tenantId, analysis.deviceId, outputs.events);
-    await this.publishRollups(outputs.rollups);
   }
 
   async publishEvents(tenantId: string, deviceId: string, events: readonly OutgoingEvent[]): Promise<void> {
