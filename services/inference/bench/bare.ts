@@ -28,12 +28,13 @@ export async function bareRunLoop(
   for (let i = 0; i < 10; i++) await detector.model.run(tensors[i % tensors.length]!);
   const latencies: number[] = [];
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await detector.model.run(tensors[i % tensors.length]!);
     latencies.push(performance.now() - t0);
   }
-  const result = figures(latencies, (performance.now() - started) / 1000);
+  const result = figures(latencies, (performance.now() - started) / 1000, process.cpuUsage(cpu));
   await detector.release();
   return result;
 }

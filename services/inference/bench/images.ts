@@ -26,9 +26,11 @@ export interface Figures {
   fps: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of this process per frame (user + system, all threads): robust to a busy machine. */
+  cpuMsPerFrame: number;
 }
 
-export function figures(latenciesMs: number[], seconds: number): Figures {
+export function figures(latenciesMs: number[], seconds: number, cpu: NodeJS.CpuUsage): Figures {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return {
     frames: sorted.length,
@@ -36,5 +38,6 @@ export function figures(latenciesMs: number[], seconds: number): Figures {
     fps: sorted.length / seconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
+    cpuMsPerFrame: (cpu.user + cpu.system) / 1000 / Math.max(1, sorted.length),
   };
 }

@@ -44,6 +44,7 @@ export async function pipelineRun(
   const latencies: number[] = [];
   const stageSums: Record<string, number> = {};
   let last = 0;
+  let cpu: NodeJS.CpuUsage | undefined;
   const done = new Promise<void>((resolve) => {
     runtime.nc.subscribe(subjects.detectionsAll, {
       callback: (_err, msg) => {
@@ -52,14 +53,18 @@ export async function pipelineRun(
         latencies.push(Date.now() - pulledAt);
         for (const [k, v] of Object.entries(batch.timings ?? {})) stageSums[k] = (stageSums[k] ?? 0) + v;
         last = performance.now();
-        if (latencies.length === options.count) resolve();
+        if (latencies.length === options.count) {
+          cpu = process.cpuUsage(cpuStart);
+          resolve();
+        }
       },
     });
   });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   await app.start();
   await done;
-  const result = figures(latencies, (last - started) / 1000);
+  const result = figures(latencies, (last - started) / 1000, cpu!);
   await app.stop();
   await runtime.nc.drain();
   const stages = Object.fromEntries(Object.entries(stageSums).map(([k, v]) => [k, v / options.count]));

@@ -12,8 +12,9 @@ export interface BenchOptions {
   depths: number[];
 }
 
-const row = (name: string, f: Figures, ratio?: number) =>
-  `| ${name} | ${f.frames} | ${f.fps.toFixed(1)} | ${f.p50Ms.toFixed(1)} | ${f.p99Ms.toFixed(1)} | ${ratio === undefined ? '' : ratio.toFixed(2)} |`;
+const fixed = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
+const row = (name: string, f: Figures, bare?: { fps: number; cpu: number }) =>
+  `| ${name} | ${f.frames} | ${f.fps.toFixed(1)} | ${f.p50Ms.toFixed(1)} | ${f.p99Ms.toFixed(1)} | ${f.cpuMsPerFrame.toFixed(1)} | ${fixed(bare && f.fps / bare.fps)} | ${fixed(bare && bare.cpu / f.cpuMsPerFrame)} |`;
 
 /** Bare session.run, then the pipeline at each depth, then bare again (the machine is shared). */
 export async function runBench(o: BenchOptions): Promise<string> {
@@ -30,14 +31,17 @@ export async function runBench(o: BenchOptions): Promise<string> {
     ]);
   }
   const bareAfter = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
-  const bareFps = (bareBefore.fps + bareAfter.fps) / 2;
+  const bare = {
+    fps: (bareBefore.fps + bareAfter.fps) / 2,
+    cpu: (bareBefore.cpuMsPerFrame + bareAfter.cpuMsPerFrame) / 2,
+  };
   const lines = [
     `YOLOX-Nano 416, ${frames.length} real images made 1920x1080, ${o.intraOpThreads} intra-op threads, 1 inter-op`,
     '',
-    '| run | frames | frames/s | p50 ms | p99 ms | ratio to bare |',
-    '|---|---|---|---|---|---|',
+    '| run | frames | frames/s | p50 ms | p99 ms | CPU ms/frame | frames/s ratio to bare | CPU efficiency ratio to bare |',
+    '|---|---|---|---|---|---|---|---|',
     row('bare session.run (before)', bareBefore),
-    ...pipelines.map(([depth, f]) => row(`pipeline, PIPELINE_DEPTH=${depth}`, f, f.fps / bareFps)),
+    ...pipelines.map(([depth, f]) => row(`pipeline, PIPELINE_DEPTH=${depth}`, f, bare)),
     row('bare session.run (after)', bareAfter),
     '',
     'Mean per-frame stage times in the pipeline (ms, from DetectionBatch.timings):',

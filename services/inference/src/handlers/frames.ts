@@ -2,6 +2,7 @@ import {
   type Detection,
   type DetectionBatch,
   type FrameMeta,
+  parseDeviceSubject,
   partitionOf,
   subjects,
 } from '@sightline/contracts';
@@ -62,6 +63,15 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
       return outcome.drop('bad_metadata');
     }
     const { meta } = read;
+    // Headers must name the tenant and device of the subject: a batch never crosses tenants.
+    const route = parseDeviceSubject(msg.subject);
+    if (route?.tenantId !== meta.tenantId || route.deviceId !== meta.deviceId) {
+      deps.logger.warn(
+        { subject: msg.subject, tenant: meta.tenantId, device: meta.deviceId },
+        'frame headers do not match subject',
+      );
+      return outcome.drop('subject_mismatch');
+    }
     const queueWaitMs = Math.max(0, now() - meta.acceptedAt);
     observe('queue_wait', queueWaitMs);
     if (queueWaitMs > deps.maxAgeMs) return outcome.drop('stale');

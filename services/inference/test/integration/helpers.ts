@@ -34,14 +34,19 @@ export async function publishFrame(
     source: 'http',
     ...meta,
   };
-  const headers: Record<string, string> = {};
-  for (const [field, header] of Object.entries(frameHeaders)) {
-    const value = full[field as keyof FrameMeta];
-    if (value !== undefined) headers[header] = String(value);
-  }
   await publishBytes(js, subjects.frames(full.tenantId, full.deviceId), jpeg, {
     msgId: full.frameId,
-    headers,
+    headers: headersOf(full),
   });
   return full;
+}
+
+/** FrameMeta as the headers ingest writes (`frameHeaders`). */
+export function headersOf(meta: FrameMeta): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [field, header] of Object.entries(frameHeaders)) {
+    const value = meta[field as keyof FrameMeta];
+    if (value !== undefined) headers[header] = String(value);
+  }
+  return headers;
 }

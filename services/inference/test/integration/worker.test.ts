@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { compile, DetectionBatch, FrameData, partitionOf, streams, subjects } from '@sightline/contracts';
-import { manager, type NatsConnection } from '@sightline/nats';
+import { manager, type NatsConnection, publishBytes } from '@sightline/nats';
 import type { ServiceApp, ServiceRuntime } from '@sightline/service-kit';
 import { dataPath, startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { publishFrame, testConfig, testRuntime } from './helpers.js';
+import { headersOf, publishFrame, testConfig, testRuntime } from './helpers.js';
 
 const batchSchema = compile(DetectionBatch);
 const frameDataSchema = compile(FrameData);
@@ -98,13 +98,26 @@ describe('inference worker on real NATS', () => {
     }
   });
 
-  it('drops undecodable, stale and unlabelled frames with a metric, and keeps working', async () => {
+  it('drops undecodable, stale, header-less and spoofed frames with a metric, and keeps working', async () => {
     const deviceId = 'cam-bad';
     const garbage = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 7)]);
     await publishFrame(runtime.js, garbage, { tenantId, deviceId });
     const old = Date.now() - 60_000;
     await publishFrame(runtime.js, dog, { tenantId, deviceId, capturedAt: old, acceptedAt: old });
     await runtime.js.publish(subjects.frames(tenantId, deviceId), dog, { msgID: 'no-headers-1' });
+    // Headers claiming another tenant's device than the subject's.
+    const spoofed = {
+      frameId: 'spoofed-1',
+      tenantId: 'other',
+      deviceId: 'cam-x',
+      capturedAt: Date.now(),
+      acceptedAt: Date.now(),
+      source: 'http' as const,
+    };
+    await publishBytes(runtime.js, subjects.frames(tenantId, deviceId), dog, {
+      msgId: spoofed.frameId,
+      headers: headersOf(spoofed),
+    });
     const good = await publishFrame(runtime.js, dog, { tenantId, deviceId });
 
     const batches = await waitFor(
@@ -121,6 +134,7 @@ describe('inference worker on real NATS', () => {
     expect(metricValue(metrics, dropped, 'reason="undecodable"')).toBe(1);
     expect(metricValue(metrics, dropped, 'reason="stale"')).toBe(1);
     expect(metricValue(metrics, dropped, 'reason="bad_metadata"')).toBe(1);
+    expect(metricValue(metrics, dropped, 'reason="subject_mismatch"')).toBe(1);
     expect(
       metricValue(metrics, 'sightline_inference_stage_seconds_count', 'stage="run"'),
     ).toBeGreaterThanOrEqual(2);
