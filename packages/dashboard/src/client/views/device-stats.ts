@@ -5,11 +5,15 @@ import { crowdLevel, type DeviceTally, zoneStats } from '../lib/zone-stats.js';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '–' : `${Math.round(ms / 1000)} s`);
 
+/** Crossings of each line over the last hour, from the rollups. */
+export type HourCrossings = Map<string, { in: number; out: number }>;
+
 /** The numbers panel of one device: people now, each zone and queue, each line's in/out. */
 export function statsPanel(
   scene: Scene | undefined,
   analysis: AnalysisResult | undefined,
   tally: DeviceTally,
+  hour: HourCrossings,
 ) {
   const people = analysis ? peopleIn(analysis) : undefined;
   const zones = zoneStats(scene, analysis, tally);
@@ -30,7 +34,7 @@ export function statsPanel(
       h(
         'tr',
         {},
-        ...['Zone', 'People', 'Occupancy', 'Queue', 'Predicted wait', 'Crowd'].map((t) =>
+        ...['Zone', 'People', 'Full', 'Queue', 'Wait (pred.)', 'Crowd'].map((t) =>
           h('th', { scope: 'col' }, t),
         ),
       ),
@@ -57,22 +61,24 @@ export function statsPanel(
       h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No zones: draw some in the scene editor.')),
     );
   const lines = (scene?.lines ?? []).map((line) => {
-    const c = tally.crossings.get(line.id) ?? { in: 0, out: 0 };
+    const live = tally.crossings.get(line.id) ?? { in: 0, out: 0 };
+    const past = hour.get(line.id) ?? { in: 0, out: 0 };
     return h(
       'li',
       { 'data-line-id': line.id },
       `${line.name || line.id}: `,
-      h('strong', {}, `${c.in} in`),
+      h('strong', {}, `${past.in} in`),
       ' · ',
-      h('strong', {}, `${c.out} out`),
+      h('strong', {}, `${past.out} out`),
+      ` in the last hour (+${live.in} in, +${live.out} out since this page opened)`,
     );
   });
   return h(
     'section',
     { class: 'card stats', 'aria-label': 'Live numbers' },
     headline,
-    zoneTable,
-    h('h3', {}, 'Line crossings (this session)'),
+    h('div', { class: 'table-scroll' }, zoneTable),
+    h('h3', {}, 'Line crossings'),
     lines.length ? h('ul', { class: 'lines-list' }, ...lines) : h('p', { class: 'empty' }, 'No lines.'),
   );
 }

@@ -1,10 +1,10 @@
 import { type AppContext, deviceName, loadScene, signalIn } from '../app-context.js';
 import { h } from '../lib/dom.js';
 import type { EventFeed } from '../lib/event-feed.js';
-import { type HeatGrid, heatGridFrom, type Point, seriesFrom } from '../lib/metrics.js';
+import { type HeatGrid, heatGridFrom, type Point, seriesFrom, totalsFrom } from '../lib/metrics.js';
 import { lineChart } from '../render/chart.js';
 import { renderFrame } from '../render/frame-canvas.js';
-import { statsPanel } from './device-stats.js';
+import { type HourCrossings, statsPanel } from './device-stats.js';
 
 const hourMs = 3_600_000;
 
@@ -43,6 +43,7 @@ export function renderDeviceView(
   let heat: HeatGrid | undefined;
   let rollupPeople: Point[] = [];
   let rollupQueue: Point[] = [];
+  let hourCrossings: HourCrossings = new Map();
   const draw = () => {
     const live = ctx.live.get(deviceId);
     renderFrame(canvas, live, {
@@ -52,7 +53,9 @@ export function renderDeviceView(
     });
   };
   const refreshStats = () =>
-    stats.replaceChildren(statsPanel(scene.value, ctx.live.get(deviceId).analysis, feed.tally(deviceId)));
+    stats.replaceChildren(
+      statsPanel(scene.value, ctx.live.get(deviceId).analysis, feed.tally(deviceId), hourCrossings),
+    );
   const refreshCharts = () => {
     const to = Date.now();
     const livePeople = ctx.live.get(deviceId).people;
@@ -78,15 +81,29 @@ export function renderDeviceView(
   };
   const loadRollups = async () => {
     const to = Date.now();
-    const q = (metric: string) =>
-      `/api/v1/devices/${id}/metrics?from=${to - hourMs}&to=${to}&bucket=1m&metric=${metric}`;
-    const [people, queue] = await Promise.allSettled([
-      ctx.api.get(q('people')),
-      ctx.api.get(q('queue_length')),
-    ]);
-    if (people.status === 'fulfilled') rollupPeople = seriesFrom(people.value, 'people');
-    if (queue.status === 'fulfilled') rollupQueue = seriesFrom(queue.value, 'queue_length');
+    const range = `from=${new Date(to - hourMs).toISOString()}&to=${new Date(to).toISOString()}`;
+    const q = (metric: string, bucketSec: number, extra = '') =>
+      ctx.api.get(`/api/v1/devices/${id}/metrics?${range}&bucket=${bucketSec}&metric=${metric}${extra}`);
+    const [people, queue] = await Promise.allSettled([q('counts_mean', 60), q('queue_length_mean', 60)]);
+    if (people.status === 'fulfilled') rollupPeople = seriesFrom(people.value, 'counts_mean', 'person');
+    if (queue.status === 'fulfilled') rollupQueue = seriesFrom(queue.value, 'queue_length_mean');
+    // Crossings roll up per line (the line id as `zone`), counted per class: sum the classes.
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, n) => a + n, 0);
+    const perLine = await Promise.all(
+      (scene.value?.lines ?? []).map(async (line) => {
+        const zone = `&zone=${encodeURIComponent(line.id)}`;
+        const [i, o] = await Promise.allSettled([
+          q('crossings_in', 3600, zone),
+          q('crossings_out', 3600, zone),
+        ]);
+        const total = (r: PromiseSettledResult<unknown>) =>
+          r.status === 'fulfilled' ? sum(totalsFrom(r.value)) : 0;
+        return [line.id, { in: total(i), out: total(o) }] as const;
+      }),
+    );
+    hourCrossings = new Map(perLine);
     refreshCharts();
+    refreshStats();
   };
   const loadHeatmap = async () => {
     try {

@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+/** The dashboard in Debian's Chromium against the real local stack: one file, run in order. */
+export default defineProject({
+  test: {
+    name: 'browser',
+    include: ['**/*.test.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    sequence: { concurrent: false },
+  },
+});
