@@ -176,11 +176,56 @@ describe('the operator dashboard in Chromium against the real stack', () => {
     await browser.screenshot('05-chat');
   });
 
+  it('fits a phone screen and is usable from the keyboard', async () => {
+    needSignIn();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${env.origin}/#/`);
+    await tile().locator('canvas[data-rendered]').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await browser.screenshot('06-phone');
+    // Tab reaches the camera's open button; Enter opens its large view.
+    const open = tile().getByRole('button', { name: `Open ${env.deviceName}` });
+    for (let i = 0; i < 20 && !(await open.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Edit scene' }).waitFor();
+    await page.setViewportSize({ width: 1366, height: 900 });
+  });
+
   it('logged no console errors during the run', () => {
     // The one error the run provokes on purpose: Chromium logs the 400 of the invalid scene save.
     const provoked = /status of 400 \(Bad Request\) \(.*\/api\/v1\/devices\/[^/]+\/scene\)$/;
     expect(browser.errors.filter((e) => !provoked.test(e))).toEqual([]);
     expect(browser.errors.filter((e) => provoked.test(e))).toHaveLength(1);
+  });
+
+  // After the console check: while the gateway is down Chromium logs the refused connections.
+  it('reconnects after the gateway restarts and resumes the analysis stream from its last event id', async () => {
+    needSignIn();
+    const analysisPill = page.locator('.link-pill', { hasText: 'Analysis' });
+    await env.stack.kill('stream-gateway');
+    await page
+      .locator('.link-pill[data-state="reconnecting"]', { hasText: 'Analysis' })
+      .waitFor({ timeout: 30_000 });
+    await browser.screenshot('07-gateway-down');
+    const before = requestedUrls.length;
+    await env.stack.start('stream-gateway');
+    await page.locator('.link-pill[data-state="open"]', { hasText: 'Analysis' }).waitFor({ timeout: 60_000 });
+    expect(await analysisPill.getAttribute('data-state')).toBe('open');
+    const resumed = requestedUrls
+      .slice(before)
+      .filter((u) => u.includes('/api/v1/devices/analysis/stream/all?'))
+      .map((u) => new URL(u).searchParams);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed.at(-1)!.get('lastEventId')).toMatch(new RegExp(`^${env.tenantId}-\\d+$`));
+    // And live results flow again.
+    const people = page.locator('[data-testid="people-now"]');
+    const seen = new Set<string>();
+    await expect
+      .poll(async () => seen.add((await people.textContent()) ?? '').size, { timeout: 60_000, interval: 250 })
+      .toBeGreaterThanOrEqual(2);
   });
 
   it('was served by the gateway at / with the dashboard security headers', async () => {
