@@ -10,7 +10,7 @@ export const GatewayEnv = Type.Object({
   /** This replica's name in connection slots (KV `sessions`). */
   INSTANCE_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
   /** Concurrent SSE connections per user (API key owner + tenant), across every replica. */
-  SSE_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  SSE_MAX_PER_USER: Type.Integer({ minimum: 1, default: 10 }),
   /** A connection with no event written for this long is closed (seed 000: 300 s). */
   SSE_IDLE_TIMEOUT_MS: Ms(50, 300_000),
   /** Comment line written when nothing else was for this long, so proxies keep the line open. */

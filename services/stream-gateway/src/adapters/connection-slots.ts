@@ -41,8 +41,11 @@ export class ConnectionSlots {
   /** A free slot of this user, or undefined when all are held. */
   async acquire(tenantId: string, owner: string): Promise<HeldSlot | undefined> {
     const prefix = ConnectionSlots.userPrefix(tenantId, owner);
-    for (let i = 0; i < this.options.maxPerUser; i++) {
-      const held = await this.tryTake(`${prefix}.${i}`);
+    const max = this.options.maxPerUser;
+    // Probe from a random slot: with a large limit, a free one is found in a few tries.
+    const offset = Math.floor(Math.random() * max);
+    for (let i = 0; i < max; i++) {
+      const held = await this.tryTake(`${prefix}.${(offset + i) % max}`);
       if (held) return held;
     }
     return undefined;
