@@ -13,7 +13,7 @@ import {
   subjects,
 } from '@sightline/contracts';
 import { type JetStreamClient, type NatsConnection, publishJson } from '@sightline/nats';
-import { bootService, type ServiceApp } from '@sightline/service-kit';
+import { bootService, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -23,6 +23,7 @@ let nats: TestNats;
 let app: ServiceApp;
 let nc: NatsConnection;
 let js: JetStreamClient;
+let runtime: ServiceRuntime;
 
 const TENANT = 'shop';
 const DEVICE = 'door-cam';
@@ -39,7 +40,7 @@ const scene = (version: number): Scene => ({
 
 beforeAll(async () => {
   nats = await startNats();
-  const runtime = await bootService({
+  runtime = await bootService({
     service: 'analytics-test',
     version: '0',
     logLevel: 'silent',
@@ -95,6 +96,14 @@ async function lastOn<T>(stream: string, subject: string): Promise<T | undefined
   return msg?.json<T>();
 }
 
+async function sceneUpdates(result: string): Promise<number> {
+  const metric = (await runtime.registry.getMetricsAsJSON()).find(
+    (m) => m.name === 'sightline_analytics_aggregation_scene_updates_total',
+  );
+  const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string> }>;
+  return values.find((v) => v.labels.result === result)?.value ?? 0;
+}
+
 describe('scenes, events and rollups through real NATS', () => {
   it('counts a line crossing from the KV scene and publishes a seed 004 NFV4-PC event', async () => {
     for (let n = 0; n < 8; n++) await send(frame(n));
@@ -129,6 +138,22 @@ describe('scenes, events and rollups through real NATS', () => {
       { what: 'geometry version 2', intervalMs: 100 },
     );
     expect(analysis.sceneId).toBe('entrance');
+  });
+
+  it('refuses an invalid scene and keeps the version in force', async () => {
+    const invalidBefore = await sceneUpdates('invalid');
+    const kv = await new Kvm(nc).open(buckets.scenes);
+    await kv.put(
+      sceneKey(TENANT, DEVICE),
+      JSON.stringify({ ...scene(3), lines: [{ id: 'bad', a: [0, 0] }] }),
+    );
+    await waitFor(async () => (await sceneUpdates('invalid')) > invalidBefore, { what: 'scene refused' });
+    await send(frame(50));
+    const analysis = await waitFor(async () => {
+      const a = await lastOn<AnalysisResult>(streams.analysis.name, subjects.analysis(TENANT, DEVICE));
+      return a?.frameId === 'door-50' ? a : undefined;
+    });
+    expect(analysis.geometryVersion).toBe(2);
   });
 
   it('publishes the minute rollup when the next minute starts, and answers a rollups query', async () => {
