@@ -34,6 +34,9 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     this.lastWriteAt = options.now();
     this.lastActivityAt = this.lastWriteAt;
     options.res.on('close', () => this.finish('client_closed'));
+    // The client may have gone while auth, slot and hub were awaited: 'close' will not come again.
+    const socket = options.res.socket;
+    if (!socket || socket.destroyed) queueMicrotask(() => this.finish('client_closed'));
   }
 
   onEvent(event: AnalysisEvent): void {
