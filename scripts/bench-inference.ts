@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:inference`: the inference pipeline against a bare session.run loop, on real images
  * made 1080p. A script, not a test: it prints figures, asserts nothing about speed.
- * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2).
+ * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2),
+ * INTRA_OP_SPINNING (false).
  */
 import { dataPath, modelsDir, startNats } from '@sightline/testing';
 import { runBench } from '../services/inference/bench/run.js';
@@ -15,6 +16,7 @@ try {
     frames: Number(process.env.BENCH_FRAMES ?? 300),
     intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 2),
     depths: (process.env.BENCH_DEPTHS ?? '1,2,3').split(',').map(Number),
+    spinning: process.env.INTRA_OP_SPINNING === 'true',
   });
   process.stdout.write(`${report}\n`);
 } finally {

@@ -5,6 +5,7 @@ import { type Figures, figures } from './images.js';
 export interface ThreadBudget {
   intraOpThreads: number;
   interOpThreads: number;
+  allowSpinning: boolean;
 }
 
 /**

@@ -10,6 +10,7 @@ export interface BenchOptions {
   frames: number;
   intraOpThreads: number;
   depths: number[];
+  spinning: boolean;
 }
 
 const fixed = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
@@ -20,11 +21,15 @@ const row = (name: string, f: Figures, bare?: { fps: number; cpu: number }) =>
 export async function runBench(o: BenchOptions): Promise<string> {
   const frames = await make1080pFrames(o.imagesDir);
   const spec = builtinModels.yolox_nano!;
-  const budget = { intraOpThreads: o.intraOpThreads, interOpThreads: 1 };
+  const budget = { intraOpThreads: o.intraOpThreads, interOpThreads: 1, allowSpinning: o.spinning };
   const bareBefore = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
   const pipelines: [number, Awaited<ReturnType<typeof pipelineRun>>][] = [];
   for (const depth of o.depths) {
-    const env = { INTRA_OP_THREADS: String(o.intraOpThreads), PIPELINE_DEPTH: String(depth) };
+    const env = {
+      INTRA_OP_THREADS: String(o.intraOpThreads),
+      INTRA_OP_SPINNING: String(o.spinning),
+      PIPELINE_DEPTH: String(depth),
+    };
     pipelines.push([
       depth,
       await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
@@ -36,7 +41,7 @@ export async function runBench(o: BenchOptions): Promise<string> {
     cpu: (bareBefore.cpuMsPerFrame + bareAfter.cpuMsPerFrame) / 2,
   };
   const lines = [
-    `YOLOX-Nano 416, ${frames.length} real images made 1920x1080, ${o.intraOpThreads} intra-op threads, 1 inter-op`,
+    `YOLOX-Nano 416, ${frames.length} real images made 1920x1080, ${o.intraOpThreads} intra-op threads (spinning ${o.spinning ? 'on' : 'off'}), 1 inter-op`,
     '',
     '| run | frames | frames/s | p50 ms | p99 ms | CPU ms/frame | frames/s ratio to bare | CPU efficiency ratio to bare |',
     '|---|---|---|---|---|---|---|---|',

@@ -18,6 +18,7 @@ function sessionOptions(config: InferenceConfig) {
     intraOpThreads: config.INTRA_OP_THREADS,
     interOpThreads: config.INTER_OP_THREADS,
     executionProvider: config.EXECUTION_PROVIDER,
+    allowSpinning: config.INTRA_OP_SPINNING,
   };
 }
 

@@ -25,6 +25,8 @@ export const InferenceEnv = Type.Object({
   NMS_IOU: Type.Number({ minimum: 0, maximum: 1, default: 0.45 }),
   INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   INTER_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  /** onnxruntime's idle intra-op threads spin-wait (off: they yield the CPU to frame decoding). */
+  INTRA_OP_SPINNING: Bool(false),
   EXECUTION_PROVIDER: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')], { default: 'cpu' }),
   /** A frame older than this (since ingest accepted it) when pulled is dropped as stale. */
   FRAME_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 10_000 }),

@@ -9,6 +9,8 @@ export interface SessionOptions {
   intraOpThreads: number;
   interOpThreads: number;
   executionProvider: 'cpu' | 'cuda';
+  /** Let idle intra-op threads spin: lower latency alone, but steals CPU from decoding on small machines. */
+  allowSpinning?: boolean;
 }
 
 /** A model file that cannot serve its registry entry; the message names the file and the problem. */
@@ -51,6 +53,7 @@ export class OnnxModel {
         graphOptimizationLevel: 'all',
         // Warnings such as "initializer appears in graph inputs" are noise for a served model.
         logSeverityLevel: 3,
+        extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
       });
     } catch (err) {
       throw new ModelLoadError(file, `cannot be loaded as ONNX (${(err as Error).message.split('\n')[0]})`);
