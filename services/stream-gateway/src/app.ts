@@ -94,12 +94,22 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   // Open streams keep the server from closing: end them (clients reconnect elsewhere) first.
   http.addHook('preClose', async () => stopStreams());
 
+  // Unredeemed tickets would stay in KV forever: sweep them now and then.
+  let ticketSweep: NodeJS.Timeout | undefined;
+  const sweepTickets = () =>
+    tickets.purgeExpired().catch((err) => logger.warn({ err }, 'ticket sweep failed'));
+
   return {
     http,
     start: async () => {
       streams.start();
       sockets.start();
+      ticketSweep = setInterval(sweepTickets, Math.max(60_000, config.TICKET_TTL_MS));
+      ticketSweep.unref();
     },
-    stop: async () => stopStreams(),
+    stop: async () => {
+      clearInterval(ticketSweep);
+      stopStreams();
+    },
   };
 }

@@ -48,6 +48,25 @@ export class TicketStore {
     const { tenantId, keyId, owner, scopes } = entry.value;
     return { tenantId, keyId, owner, scopes };
   }
+
+  /**
+   * Delete tickets that expired unredeemed (the bucket has no TTL). Any replica may run it; a
+   * ticket redeemed meanwhile makes the compare-and-set delete fail harmlessly.
+   */
+  async purgeExpired(): Promise<number> {
+    let purged = 0;
+    for (const key of await this.bucket.keys('ticket.*')) {
+      const entry = await this.bucket.getWithRevision(key);
+      if (!entry || entry.value.expiresAt > this.now()) continue;
+      try {
+        await this.bucket.kv.delete(key, { previousSeq: entry.revision });
+        purged++;
+      } catch {
+        // redeemed or purged by another replica
+      }
+    }
+    return purged;
+  }
 }
 
 function keyOf(ticket: string): string {
