@@ -22,8 +22,20 @@ export function renderDeviceView(
     'aria-label': `Live frame of ${deviceName(ctx, deviceId)}`,
   });
   const heatToggle = h('input', { type: 'checkbox', id: 'heatmap-toggle' });
+  const heatNote = h('span', { class: 'hint', role: 'status' });
   const stats = h('div', { class: 'stats-host' });
-  const charts = h('section', { class: 'card charts', 'aria-label': 'Last hour' }, h('h3', {}, 'Last hour'));
+  const scope = h('select', { id: 'chart-scope' }, h('option', { value: '' }, 'Whole camera'));
+  const charts = h(
+    'section',
+    { class: 'card charts', 'aria-label': 'Last hour' },
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h3', {}, 'Last hour'),
+      h('label', { for: 'chart-scope' }, 'Charts for'),
+      scope,
+    ),
+  );
   const chartHost = h('div', { class: 'chart-host' });
   charts.append(chartHost);
   host.replaceChildren(
@@ -33,6 +45,7 @@ export function renderDeviceView(
       h('button', { class: 'link', onclick: () => ctx.go({ view: 'grid' }) }, '← All cameras'),
       h('h2', { class: 'view-title' }, deviceName(ctx, deviceId)),
       h('label', { class: 'toggle' }, heatToggle, ' Heatmap'),
+      heatNote,
       h('button', { onclick: () => ctx.go({ view: 'scene', deviceId }) }, 'Edit scene'),
     ),
     h('div', { class: 'device-layout' }, h('div', { class: 'card frame-card' }, canvas), stats),
@@ -58,7 +71,8 @@ export function renderDeviceView(
     );
   const refreshCharts = () => {
     const to = Date.now();
-    const livePeople = ctx.live.get(deviceId).people;
+    // Live points are whole-camera counts: shown with the whole-camera rollups only.
+    const livePeople = scope.value ? [] : ctx.live.get(deviceId).people;
     // Rollups cover finished minutes; live points fill the current one.
     const lastRollup = rollupPeople.at(-1)?.at ?? 0;
     chartHost.replaceChildren(
@@ -84,7 +98,11 @@ export function renderDeviceView(
     const range = `from=${new Date(to - hourMs).toISOString()}&to=${new Date(to).toISOString()}`;
     const q = (metric: string, bucketSec: number, extra = '') =>
       ctx.api.get(`/api/v1/devices/${id}/metrics?${range}&bucket=${bucketSec}&metric=${metric}${extra}`);
-    const [people, queue] = await Promise.allSettled([q('counts_mean', 60), q('queue_length_mean', 60)]);
+    const zone = scope.value ? `&zone=${encodeURIComponent(scope.value)}` : '';
+    const [people, queue] = await Promise.allSettled([
+      q('counts_mean', 60, zone),
+      q('queue_length_mean', 60, zone),
+    ]);
     if (people.status === 'fulfilled') rollupPeople = seriesFrom(people.value, 'counts_mean', 'person');
     if (queue.status === 'fulfilled') rollupQueue = seriesFrom(queue.value, 'queue_length_mean');
     // Crossings roll up per line (the line id as `zone`), counted per class: sum the classes.
@@ -108,12 +126,26 @@ export function renderDeviceView(
   const loadHeatmap = async () => {
     try {
       heat = heatGridFrom(await ctx.api.get(`/api/v1/devices/${id}/heatmap`));
-    } catch {
+      heatNote.textContent = heat ? '' : 'No heatmap data yet.';
+    } catch (err) {
       heat = undefined;
+      heatNote.textContent = `Heatmap unavailable: ${err instanceof Error ? err.message : String(err)}`;
     }
+    canvas.dataset.heatmap = heat ? 'drawn' : 'none';
     draw();
   };
-  heatToggle.addEventListener('change', () => (heatToggle.checked ? void loadHeatmap() : draw()));
+  scope.addEventListener('change', () => {
+    rollupPeople = [];
+    rollupQueue = [];
+    void loadRollups();
+  });
+  heatToggle.addEventListener('change', () => {
+    if (heatToggle.checked) void loadHeatmap();
+    else {
+      heatNote.textContent = '';
+      draw();
+    }
+  });
 
   let chartTimer = 0;
   const stops = [
@@ -121,7 +153,16 @@ export function renderDeviceView(
       draw();
       refreshStats();
     }),
-    scene.subscribe(() => {
+    scene.subscribe((next) => {
+      const chosen = scope.value;
+      scope.replaceChildren(
+        h('option', { value: '' }, 'Whole camera'),
+        ...(next?.zones ?? []).map((z) =>
+          h('option', { value: z.id }, `${z.kind === 'queue' ? 'Queue' : 'Zone'}: ${z.name || z.id}`),
+        ),
+      );
+      scope.value = chosen;
+      if (scope.selectedIndex < 0) scope.value = '';
       draw();
       refreshStats();
     }),
