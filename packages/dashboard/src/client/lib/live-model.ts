@@ -54,7 +54,8 @@ export class LiveModel {
     live.bitmap?.close();
     live.bitmap = bitmap;
     live.frame = frame;
-    live.arrivals = [...live.arrivals.filter((t) => now - t < fpsWindowMs), now];
+    live.arrivals.push(now);
+    while (live.arrivals.length > 0 && now - live.arrivals[0]! >= fpsWindowMs) live.arrivals.shift();
     live.latencyMs = live.analysis?.latencyMs ?? Math.max(0, now - frame.timestamp);
     this.bump(deviceId);
   }
@@ -64,7 +65,7 @@ export class LiveModel {
     live.analysis = result;
     if (result.latencyMs !== undefined) live.latencyMs = result.latencyMs;
     const at = Date.parse(result.timestamp) || now;
-    live.people = [...live.people.filter((p) => now - p.at < hourMs), { at, value: peopleIn(result) }];
+    appendPoint(live.people, { at, value: peopleIn(result) }, now);
     this.bump(result.deviceId);
   }
 
@@ -72,4 +73,19 @@ export class LiveModel {
     const recent = this.get(deviceId).arrivals.filter((t) => now - t < fpsWindowMs);
     return recent.length / (fpsWindowMs / 1000);
   }
+}
+
+/**
+ * Appends to a last-hour series in place, keeping at most one point per second (the latest):
+ * a camera at 30 fps would otherwise hold 100,000 points an hour for a 480-px-wide chart.
+ */
+export function appendPoint(
+  series: Array<{ at: number; value: number }>,
+  point: { at: number; value: number },
+  now: number,
+): void {
+  const last = series.at(-1);
+  if (last && Math.floor(last.at / 1000) === Math.floor(point.at / 1000)) series[series.length - 1] = point;
+  else series.push(point);
+  while (series.length > 0 && now - series[0]!.at >= hourMs) series.shift();
 }
