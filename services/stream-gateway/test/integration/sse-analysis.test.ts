@@ -185,4 +185,20 @@ describe('resume', () => {
     expect(JSON.parse(reset!.data!)).toEqual({ reason: 'retention', firstAvailableId: `${device}-${kept}` });
     expect(first!.id).toBe(`${device}-${kept}`);
   });
+
+  it('sends event: reset (unknown_position) for a position beyond the stream, then continues live', async () => {
+    const device = a.deviceIds[1]!;
+    const client = await open(`/api/v1/devices/${device}/analysis/stream`, {
+      ...auth(a.key),
+      'Last-Event-ID': `${device}-999999999`,
+    });
+    await waitEvents(client, 1);
+    expect(client.events[0]).toEqual({
+      event: 'reset',
+      data: JSON.stringify({ reason: 'unknown_position', firstAvailableId: null }),
+    });
+    const live = await publishAnalysis(gw.runtime, a.tenantId, analysisResult(device));
+    await waitEvents(client, 2);
+    expect(client.events[1]!.id).toBe(`${device}-${live}`);
+  });
 });
