@@ -117,6 +117,18 @@ describe('scene geometry', () => {
     draft.selected = { kind: 'lines', index: 0 };
     draft.deleteSelected();
     expect(draft.lines).toEqual([]);
+    // Keyboard path: a centred zone, then nudged like the arrow keys do.
+    const added = draft.addDefault('zone', { width: 640, height: 480 });
+    draft.move(added, -10, 0);
+    expect(draft.zones[added.index]).toMatchObject({
+      id: 'zone-2',
+      polygon: [
+        [214, 168],
+        [406, 168],
+        [406, 312],
+        [214, 312],
+      ],
+    });
   });
 });
 

@@ -136,7 +136,14 @@ export function renderSceneEditor(ctx: AppContext, host: HTMLElement, deviceId: 
       ),
     );
   }
+  const addDefault = (kind: 'zone' | 'queue' | 'line') => () => {
+    model.addDefault(kind, frameSize());
+    setTool('select');
+    canvas.focus();
+  };
   toolbar.append(
+    h('button', { type: 'button', onclick: addDefault('zone') }, 'Add zone'),
+    h('button', { type: 'button', onclick: addDefault('line') }, 'Add line'),
     h('button', { type: 'button', onclick: finish }, 'Finish shape'),
     h(
       'button',

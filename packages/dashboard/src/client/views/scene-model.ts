@@ -69,6 +69,25 @@ export class SceneDraft {
     return this.selected;
   }
 
+  /** A centred shape for keyboard users, who then move it with the arrow keys. */
+  addDefault(tool: 'zone' | 'queue' | 'line', frame: { width: number; height: number }): Selection {
+    const [w, h] = [frame.width, frame.height];
+    const r = (n: number) => Math.round(n);
+    this.draft =
+      tool === 'line'
+        ? [
+            [r(w * 0.3), r(h * 0.5)],
+            [r(w * 0.7), r(h * 0.5)],
+          ]
+        : [
+            [r(w * 0.35), r(h * 0.35)],
+            [r(w * 0.65), r(h * 0.35)],
+            [r(w * 0.65), r(h * 0.65)],
+            [r(w * 0.35), r(h * 0.65)],
+          ];
+    return this.finishDraft(tool)!;
+  }
+
   /** What is under a point: a vertex first, then a line, then the smallest enclosing zone. */
   hit(p: [number, number], tolerance: number): Hit | undefined {
     for (const [index, line] of this.lines.entries()) {
