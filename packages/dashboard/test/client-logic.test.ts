@@ -121,7 +121,7 @@ describe('scene geometry', () => {
     const added = draft.addDefault('zone', { width: 640, height: 480 });
     draft.move(added, -10, 0);
     expect(draft.zones[added.index]).toMatchObject({
-      id: 'zone-2',
+      id: 'zone-1',
       polygon: [
         [214, 168],
         [406, 168],
