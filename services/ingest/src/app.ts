@@ -11,6 +11,7 @@ import { FrameRejection } from './adapters/image-normalizer.js';
 import { PullSupervisor } from './adapters/pull-supervisor.js';
 import type { IngestConfig } from './config.js';
 import type { IngestContext } from './context.js';
+import { DeviceCache } from './domain/device-cache.js';
 import { countedErrors, FrameIntake } from './domain/frame-intake.js';
 import { HealthRegistry } from './domain/health-registry.js';
 import { Pacer } from './domain/pacer.js';
@@ -86,7 +87,8 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
     timestampLimits: { maxFutureMs: config.TIMESTAMP_MAX_FUTURE_MS, maxAgeMs: config.TIMESTAMP_MAX_AGE_MS },
   });
   const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  const ctx: IngestContext = { runtime, config, control, intake, health, rateLimiter, metrics };
+  const devices = new DeviceCache(config.DEVICE_CACHE_MS);
+  const ctx: IngestContext = { runtime, config, control, intake, health, rateLimiter, metrics, devices };
 
   const http = createHttpServer({
     logger: runtime.logger,

@@ -20,6 +20,8 @@ export const IngestEnv = Type.Object({
   TIMESTAMP_MAX_FUTURE_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   /** …and this far in the past. */
   TIMESTAMP_MAX_AGE_MS: Type.Integer({ minimum: 0, default: 24 * 3600_000 }),
+  /** How long a device found in KV is trusted (a deleted device may still push this long). */
+  DEVICE_CACHE_MS: Type.Integer({ minimum: 0, default: 2000 }),
   /** Pacing to each device's detect fps; `off` only for benchmarks. */
   PACING: Flag,
   /** Frames a WebSocket connection may have in flight before its socket stops being read. */

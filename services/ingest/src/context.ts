@@ -1,6 +1,7 @@
 import type { ControlPlane } from '@sightline/auth';
 import type { ServiceRuntime } from '@sightline/service-kit';
 import type { IngestConfig } from './config.js';
+import type { DeviceCache } from './domain/device-cache.js';
 import type { FrameIntake } from './domain/frame-intake.js';
 import type { HealthRegistry } from './domain/health-registry.js';
 import type { RateLimiter } from './domain/rate-limiter.js';
@@ -15,4 +16,5 @@ export interface IngestContext {
   health: HealthRegistry;
   rateLimiter: RateLimiter;
   metrics: IngestMetrics;
+  devices: DeviceCache;
 }

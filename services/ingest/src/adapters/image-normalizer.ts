@@ -1,6 +1,6 @@
 import { ApiError } from '@sightline/contracts';
 import sharp, { type Metadata } from 'sharp';
-import { hasJpegEnd, sniffImage } from '../domain/image-format.js';
+import { hasJpegEnd, jpegDimensions, sniffImage } from '../domain/image-format.js';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -50,7 +50,9 @@ export async function normalizeImage(bytes: Buffer, limits: ImageLimits): Promis
   if (format === 'jpeg' && !hasJpegEnd(bytes)) {
     throw new FrameRejection('truncated', 'bad_request', 'JPEG is truncated: no end-of-image marker');
   }
-  const { width, height } = await readDimensions(bytes, limits);
+  // A JPEG's size is read from its SOF marker (the hot path); sharp reads anything else.
+  const fast = format === 'jpeg' ? jpegDimensions(bytes) : undefined;
+  const { width, height } = fast ? checkDimensions(fast, limits) : await readDimensions(bytes, limits);
   if (format === 'jpeg') return { jpeg: bytes, width, height };
   const jpeg = await sharp(bytes, { limitInputPixels: limits.maxPixels })
     .jpeg({ quality: 90 })
@@ -80,6 +82,10 @@ async function readDimensions(
   }
   const { width, height } = meta;
   if (!width || !height) throw new FrameRejection('undecodable', 'bad_request', 'image has no dimensions');
+  return checkDimensions({ width, height }, limits);
+}
+
+function checkDimensions({ width, height }: { width: number; height: number }, limits: ImageLimits) {
   const tooSmall = width < limits.minSide || height < limits.minSide;
   const tooBig = width > limits.maxSide || height > limits.maxSide || width * height > limits.maxPixels;
   if (tooSmall || tooBig) {

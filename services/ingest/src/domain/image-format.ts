@@ -40,3 +40,34 @@ export function decodeBase64(text: string): Buffer | undefined {
 export function base64DecodedLength(text: string): number {
   return Math.floor((text.length * 3) / 4);
 }
+
+/**
+ * Width and height from a JPEG's start-of-frame marker (SOF0–SOF15 but DHT/JPG/DAC), walking the
+ * marker segments: microseconds instead of a libvips call. Undefined when no valid SOF is found.
+ */
+export function jpegDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return undefined;
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      i += 2;
+      continue;
+    }
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    if (length < 2) return undefined;
+    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isSof) {
+      const height = (bytes[i + 5]! << 8) | bytes[i + 6]!;
+      const width = (bytes[i + 7]! << 8) | bytes[i + 8]!;
+      return width > 0 && height > 0 ? { width, height } : undefined;
+    }
+    if (marker === 0xda) return undefined; // start of scan before any SOF
+    i += 2 + length;
+  }
+  return undefined;
+}

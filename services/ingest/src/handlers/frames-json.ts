@@ -1,11 +1,10 @@
-import { requireDevice } from '@sightline/auth';
 import { compile, FramePush } from '@sightline/contracts';
 import type { FastifyInstance } from 'fastify';
 import { FrameRejection } from '../adapters/image-normalizer.js';
 import type { IngestContext } from '../context.js';
 import { base64DecodedLength, decodeBase64 } from '../domain/image-format.js';
 import { frameIdOf } from './frame-request.js';
-import { principalOf, requireAuth } from './request-auth.js';
+import { deviceFor, principalOf, requireAuth } from './request-auth.js';
 
 const framePush = compile(FramePush);
 
@@ -47,7 +46,7 @@ export async function jsonFrameRoutes(app: FastifyInstance, ctx: IngestContext):
       }
       const body = request.body;
       const principal = principalOf(request);
-      const device = await requireDevice(ctx.control, principal, body.camera_id);
+      const device = await deviceFor(ctx, principal, body.camera_id);
       const bytes = decodeFrameText(body.frame, ctx.config.MAX_FRAME_BYTES);
       const result = await ctx.intake.accept({
         device,

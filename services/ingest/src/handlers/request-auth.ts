@@ -24,6 +24,11 @@ export function enforceRateLimit(ctx: IngestContext, principal: Principal): void
   }
 }
 
+/** The tenant's device (404 otherwise), through the short-lived device cache. */
+export function deviceFor(ctx: IngestContext, principal: Principal, deviceId: string): Promise<Device> {
+  return ctx.devices.get(principal.tenantId, deviceId, () => requireDevice(ctx.control, principal, deviceId));
+}
+
 /**
  * onRequest hook: key (401), scope (403), rate limit (429) and, for `/:id` routes, the device of
  * the caller's tenant (404) — all before a byte of the body is read.

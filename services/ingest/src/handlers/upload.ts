@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import { requireDevice } from '@sightline/auth';
-import { ApiError, buckets } from '@sightline/contracts';
+import { buckets } from '@sightline/contracts';
 import { JsonBucket } from '@sightline/nats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { probe } from '../adapters/ffmpeg.js';
@@ -25,19 +25,9 @@ function kindOf(file: MultipartFile): 'image' | 'video' | undefined {
   return undefined;
 }
 
+/** busboy's parse errors carry no status: a malformed form is the client's 400, never a 500. */
 function isMultipartParseError(err: { statusCode?: number; stack?: string }): boolean {
   return err.statusCode === undefined && /busboy|dicer/i.test(err.stack ?? '');
-}
-
-/** busboy's parse errors carry no status: a malformed form is the client's 400, never a 500. */
-function asMultipartError(err: unknown): never {
-  const status = (err as { statusCode?: number }).statusCode;
-  if (err instanceof ApiError || (status !== undefined && status >= 400 && status < 500)) throw err;
-  throw new FrameRejection(
-    'bad_multipart',
-    'bad_request',
-    `malformed multipart body: ${(err as Error).message}`,
-  );
 }
 
 function deviceIdOf(request: FastifyRequest, file: MultipartFile): string {

@@ -1,4 +1,3 @@
-import { requireDevice } from '@sightline/auth';
 import { compile, DetectionBatch, partitionOf, subjects } from '@sightline/contracts';
 import { publishJson } from '@sightline/nats';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +7,7 @@ import { EdgeDetectionPost, toDetectionBatch } from '../domain/edge-detections.j
 import { frameIdFor } from '../domain/frame-id.js';
 import { checkTimestamp } from '../domain/timestamp.js';
 import { clientKeyOf } from './frame-request.js';
-import { principalOf, requireAuth } from './request-auth.js';
+import { deviceFor, principalOf, requireAuth } from './request-auth.js';
 
 const edgePost = compile(EdgeDetectionPost);
 const batchCheck = compile(DetectionBatch);
@@ -32,7 +31,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: IngestContext): P
       const deviceId = body.deviceId ?? body.camera_id;
       if (!deviceId)
         throw new FrameRejection('bad_body', 'bad_request', 'name the device in "deviceId" (or "camera_id")');
-      const device = await requireDevice(ctx.control, principalOf(request), deviceId);
+      const device = await deviceFor(ctx, principalOf(request), deviceId);
       const now = Date.now();
       const ts = checkTimestamp(body.timestamp, now, {
         maxFutureMs: ctx.config.TIMESTAMP_MAX_FUTURE_MS,

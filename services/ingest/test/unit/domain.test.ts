@@ -151,3 +151,27 @@ describe('pull sources', () => {
     expect([0, 1, 2, 10].map((a) => backoffMs(a, 500, 30_000, () => 0.5))).toEqual([500, 1000, 2000, 30_000]);
   });
 });
+
+describe('jpegDimensions', () => {
+  it('reads the same size as sharp from every real JPEG in the data dir, and refuses garbage', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { dataPath } = await import('@sightline/testing');
+    const sharp = (await import('sharp')).default;
+    const { jpegDimensions } = await import('../../src/domain/image-format.js');
+    const dir = dataPath('images');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jpg'));
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      const bytes = readFileSync(`${dir}/${f}`);
+      const meta = await sharp(bytes).metadata();
+      expect(jpegDimensions(bytes)).toEqual({ width: meta.width, height: meta.height });
+    }
+    const progressive = await sharp(readFileSync(`${dir}/${files[0]}`))
+      .resize(321, 123)
+      .jpeg({ progressive: true })
+      .toBuffer();
+    expect(jpegDimensions(progressive)).toEqual({ width: 321, height: 123 });
+    expect(jpegDimensions(Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 4, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
+    expect(jpegDimensions(Buffer.from([0xff, 0xd8, 0x00, 0x01, 2, 3, 4, 5, 6, 7, 8, 9]))).toBeUndefined();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The ingest bench: 1080p JPEGs pushed by N concurrent HTTP clients through a real ingest (pacing
+ * off, rate limit out of the way), side by side with a bare JetStream publish of the same bytes
+ * by N concurrent publishers in the same run — the limit ingest can approach. Prints a table.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { ControlPlane } from '@sightline/auth';
+import { subjects } from '@sightline/contracts';
+import { connectNats, jetstream, publishBytes } from '@sightline/nats';
+import { bootService } from '@sightline/service-kit';
+import sharp from 'sharp';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+export interface BenchOptions {
+  natsUrl: string;
+  imagePath: string;
+  pushers: number;
+  seconds: number;
+}
+
+interface Figures {
+  frames: number;
+  bytes: number;
+  seconds: number;
+}
+
+const row = (name: string, f: Figures) =>
+  `| ${name} | ${f.frames} | ${(f.frames / f.seconds).toFixed(1)} | ${(f.bytes / f.seconds / 1e6).toFixed(1)} |`;
+
+/** Run `workers` loops of `once` for `seconds`; count the frames each completes. */
+async function drive(
+  workers: number,
+  seconds: number,
+  size: number,
+  once: (worker: number, i: number) => Promise<void>,
+): Promise<Figures> {
+  const until = Date.now() + seconds * 1000;
+  const started = Date.now();
+  let frames = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = 0; Date.now() < until; i++) {
+        await once(w, i);
+        frames++;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  return { frames, bytes: frames * size, seconds: elapsed };
+}
+
+function postFrame(agent: Agent, port: number, path: string, key: string, jpeg: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = {
+      authorization: `Bearer ${key}`,
+      'content-type': 'image/jpeg',
+      'content-length': jpeg.length,
+    };
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode === 202 ? resolve() : reject(new Error(`ingest answered ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end(jpeg);
+  });
+}
+
+export async function runBench(options: BenchOptions): Promise<string> {
+  const jpeg = await sharp(readFileSync(options.imagePath))
+    .resize(1920, 1080, { fit: 'fill' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const config = loadConfig({
+    NATS_URL: options.natsUrl,
+    LOG_LEVEL: 'warn',
+    PACING: 'off',
+    PULL: 'off',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+  });
+  const runtime = await bootService({
+    service: 'ingest',
+    version: 'bench',
+    logLevel: 'warn',
+    natsUrl: options.natsUrl,
+  });
+  const app = await buildApp(runtime, config);
+  await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  const control = await ControlPlane.open(runtime.nc);
+  const tenant = await control.createTenant('bench', `bench-${Date.now()}`);
+  const { key } = await control.createApiKey({
+    tenantId: tenant.tenantId,
+    owner: 'bench',
+    scopes: ['frames:write'],
+  });
+  const devices = await Promise.all(
+    Array.from({ length: options.pushers }, (_, i) =>
+      control.createDevice(tenant.tenantId, { name: `bench-${i}`, detectFps: 60 }),
+    ),
+  );
+
+  // The bare baseline publishes on its own connection, as a client of NATS would.
+  const bareNc = await connectNats({ url: options.natsUrl, name: 'bench-bare' });
+  const js = jetstream(bareNc);
+  const runId = Date.now();
+  const bare = await drive(options.pushers, options.seconds, jpeg.length, async (w, i) => {
+    await publishBytes(js, subjects.frames(tenant.tenantId, devices[w]!.deviceId), jpeg, {
+      msgId: `bare-${runId}-${w}-${i}`,
+    });
+  });
+
+  // node:http with keep-alive: undici's fetch costs ~3× more CPU per request on this box.
+  const agent = new Agent({ keepAlive: true, maxSockets: options.pushers });
+  const ingest = await drive(options.pushers, options.seconds, jpeg.length, (w) =>
+    postFrame(agent, port, `/api/v1/devices/${devices[w]!.deviceId}/frames`, key, jpeg),
+  );
+  agent.destroy();
+
+  // The HTTP transport alone: the same client against a server that only reads the body.
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(202).end('{}'));
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkAddress = sink.address();
+  const sinkPort = typeof sinkAddress === 'object' && sinkAddress ? sinkAddress.port : 0;
+  const sinkAgent = new Agent({ keepAlive: true, maxSockets: options.pushers });
+  const http = await drive(options.pushers, options.seconds, jpeg.length, () =>
+    postFrame(sinkAgent, sinkPort, '/', key, jpeg),
+  );
+  sinkAgent.destroy();
+  sink.close();
+
+  await bareNc.drain();
+  await app.http.close();
+  await app.stop();
+  await runtime.nc.drain();
+
+  return [
+    `ingest bench: ${options.pushers} concurrent pushers, ${options.seconds} s each, 1080p JPEG of ${(jpeg.length / 1024).toFixed(0)} KiB`,
+    '',
+    '| path | frames | frames/s | MB/s |',
+    '|---|---|---|---|',
+    row('bare JetStream publish (the limit)', bare),
+    row('ingest POST /api/v1/devices/:id/frames', ingest),
+    row('HTTP POST to a body-discarding node:http server (transport only)', http),
+    '',
+    `ratio ingest / bare JetStream publish: ${(ingest.frames / ingest.seconds / (bare.frames / bare.seconds)).toFixed(2)} (frames/s)`,
+    `ratio ingest / bare HTTP transport: ${(ingest.frames / ingest.seconds / (http.frames / http.seconds)).toFixed(2)} (frames/s)`,
+  ].join('\n');
+}
