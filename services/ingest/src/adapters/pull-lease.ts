@@ -37,7 +37,7 @@ export class LeaseKeeper {
     const held = this.held.get(key);
     if (held !== undefined) return this.renew(key, held, now);
     const entry = await this.kv.get(key);
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) {
+    if (entry?.operation !== 'PUT' || entry.length === 0) {
       return this.claim(key, now, entry?.revision);
     }
     const seen = this.seen.get(key);
