@@ -121,6 +121,7 @@ describe('bad input on the public routes', () => {
     });
 
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
+    // name, request, expected status, expected error code
     [
       'non-JPEG body',
       () => jpegPost(a.deviceId, a.keys.framesOnly, Buffer.from('GIF89a not a jpeg')),
@@ -191,7 +192,8 @@ describe('bad input on the public routes', () => {
     ],
   ];
 
-  it.each(cases)('%s → %i with the JSON error body', async (_name, request, status, code) => {
+  const table = cases.map(([name, request, status, code]) => ({ name, request, status, code }));
+  it.each(table)('$name → $status with the JSON error body', async ({ request, status, code }) => {
     const res = await request();
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: { code: string; message: string } };
@@ -215,5 +217,41 @@ describe('bad input on the public routes', () => {
       const res = await fetch(`${url}/readyz`);
       expect(res.status, name).toBe(200);
     }
+  });
+});
+
+describe('one public origin', () => {
+  it('the gateway forwards frames to ingest and streams chat answers from chat-llm', async () => {
+    const gateway = stack.urls['stream-gateway'];
+    const post = await fetch(`${gateway}/api/v1/devices/${a.deviceId}/frames`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.framesOnly), 'content-type': 'image/jpeg' },
+      body: dogJpeg,
+    });
+    expect(post.status).toBe(202);
+    expect(((await post.json()) as { frameId: string }).frameId).toBeTruthy();
+    const refused = await fetch(`${gateway}/api/v1/devices/${a.deviceId}/frames`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.framesOnly), 'content-type': 'text/plain' },
+      body: 'nope',
+    });
+    expect(refused.status).toBe(415);
+
+    const chat = await fetch(`${gateway}/chats`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.all), 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    expect(chat.status).toBe(201);
+    const { chatId } = (await chat.json()) as { chatId: string };
+    const answer = await fetch(`${gateway}/chats/${chatId}/messages`, {
+      method: 'POST',
+      headers: { ...bearer(a.keys.all), 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: '現在大門攝影機前有多少人？' }),
+    });
+    expect(answer.headers.get('content-type')).toContain('text/event-stream');
+    const events = await readSse(answer, (evs) => evs.some((e) => JSON.parse(e.data).type !== 'chunk'));
+    expect(JSON.parse(events.at(-1)!.data).type).toMatch(/^(done|error)$/);
+    expect(events.length).toBeGreaterThan(1);
   });
 });

@@ -60,6 +60,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         NATS_URL: options.natsUrl,
         PORT: String(ports[name]),
         HOST: '127.0.0.1',
+        // One public origin: the gateway forwards chat and frame routes to their services.
+        ...(name === 'stream-gateway'
+          ? { CHAT_UPSTREAM_URL: urls['chat-llm'], INGEST_UPSTREAM_URL: urls.ingest }
+          : {}),
         ...options.env,
         ...options.serviceEnv?.[name],
       },

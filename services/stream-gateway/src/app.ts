@@ -15,10 +15,12 @@ import { TicketStore } from './adapters/ticket-store.js';
 import { wsAuth } from './adapters/ws-auth.js';
 import { WsSockets } from './adapters/ws-sockets.js';
 import type { GatewayConfig } from './config.js';
+import { controlPlanePlugin } from './control/index.js';
 import type { OutgoingAnalyticEvent } from './domain/analytic-event.js';
 import { labelRoutes } from './handlers/labels.js';
 import { sseAnalysisRoutes } from './handlers/sse-analysis.js';
 import { streamTicketRoutes } from './handlers/stream-tickets.js';
+import { upstreamProxyRoutes } from './handlers/upstream-proxy.js';
 import { wsEventsRoutes } from './handlers/ws-events.js';
 import { wsLiveRoutes } from './handlers/ws-live.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -91,6 +93,20 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
     config,
     logger,
   });
+  await http.register(controlPlanePlugin, {
+    control,
+    nc,
+    js,
+    logger,
+    registry,
+    options: { webhooks: { allowInsecureUrls: config.WEBHOOKS_ALLOW_INSECURE } },
+  });
+  if (config.CHAT_UPSTREAM_URL || config.INGEST_UPSTREAM_URL) {
+    await http.register(upstreamProxyRoutes, {
+      chatUrl: config.CHAT_UPSTREAM_URL,
+      ingestUrl: config.INGEST_UPSTREAM_URL,
+    });
+  }
   // Open streams keep the server from closing: end them (clients reconnect elsewhere) first.
   http.addHook('preClose', async () => stopStreams());
 

@@ -38,6 +38,14 @@ export const GatewayEnv = Type.Object({
   WS_MAX_FRAMES_IN_FLIGHT: Type.Integer({ minimum: 1, default: 2 }),
   /** Requests per minute per API key on GET /api/labels (seed 003: 60). */
   LABELS_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * One public origin without an ingress (the local stack): when set, the gateway forwards
+   * /chats/** to chat-llm and the frame routes to ingest. In Kubernetes the Ingress does this.
+   */
+  CHAT_UPSTREAM_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  INGEST_UPSTREAM_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Outbound webhooks to http:// and private addresses: only for local development. */
+  WEBHOOKS_ALLOW_INSECURE: Type.Boolean({ default: false }),
 });
 
 export type GatewayConfig = Static<typeof GatewayEnv>;
