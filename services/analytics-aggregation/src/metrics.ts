@@ -18,6 +18,11 @@ export function createMetrics(registry: Registry) {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    late: new Counter({
+      name: `${p}late_batches_total`,
+      help: 'Batches older than a frame already tracked: analysed without advancing the tracker',
+      registers: [registry],
+    }),
     processing: new Histogram({
       name: `${p}processing_seconds`,
       help: 'Time to analyse one batch (tracker, zones, lines, rules), without publishing',

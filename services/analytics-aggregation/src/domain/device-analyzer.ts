@@ -129,6 +129,15 @@ export class DeviceAnalyzer {
     return { analysis: this.analysis(batch, step.tracked, speeds, now), events, rollups };
   }
 
+  /**
+   * A frame older than one already tracked (redelivered after a crash, or a slow replica): it
+   * still gets its analysis_result — detections and counts, no track ids — but it must not move
+   * the tracker, zones or rollups backwards in time.
+   */
+  processLate(batch: DetectionBatch, now: number): FrameOutputs {
+    return { analysis: this.analysis(batch, [], new Map(), now), events: [], rollups: [] };
+  }
+
   /** Close the open minute (device idle, or shutting down). */
   flush(): Rollup[] {
     return this.rollups.flush();

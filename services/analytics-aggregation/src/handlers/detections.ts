@@ -44,9 +44,14 @@ export function detectionsHandler(deps: DetectionsDeps): (msg: JsMsg) => Promise
       const analyzer = deps.registry.analyzer(batch.tenantId, batch.deviceId, now());
       // Already analysed and acked once (a lost ack), or older than what the tracker has seen.
       if (analyzer.latest?.frameId === batch.frameId) return outcome.drop('duplicate');
-      if (batch.capturedAt < analyzer.lastCapturedAt) return outcome.drop('out_of_order');
       const end = deps.metrics.processing.startTimer();
-      outputs = analyzer.process(batch, now());
+      if (batch.capturedAt < analyzer.lastCapturedAt) {
+        // Every frame gets its analysis_result; a late one just does not advance the tracker.
+        deps.metrics.late.inc();
+        outputs = analyzer.processLate(batch, now());
+      } else {
+        outputs = analyzer.process(batch, now());
+      }
       end();
       unpublished.set(batch.frameId, outputs);
     }

@@ -169,6 +169,21 @@ describe('DeviceAnalyzer', () => {
     expect(after.flatMap((o) => o.events).filter((e) => e.analytic === 'NFV4-PC')).toEqual([]);
   });
 
+  it('analyses a late frame without moving the tracker back in time', () => {
+    const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
+    const inOrder = [0, 1, 2, 4, 5].map((n) => analyzer.process(frame(n), T0 + n * 200));
+    const late = analyzer.processLate(frame(3), T0 + 1000);
+    expect(late.analysis.frameId).toBe('f3');
+    expect(late.analysis.counts).toEqual({ person: 1, car: 1 });
+    expect(late.analysis.detections.every((d) => d.trackId === undefined)).toBe(true);
+    expect(late.events).toEqual([]);
+    expect(late.rollups).toEqual([]);
+    expect(analyzer.latest?.frameId).toBe('f5');
+    const next = analyzer.process(frame(6), T0 + 1200);
+    const trackOfPerson = (o: (typeof inOrder)[number]) => o.analysis.detections[0]!.trackId;
+    expect(trackOfPerson(next)).toBe(trackOfPerson(inOrder[4]!));
+  });
+
   it('applies a new scene version to later outputs', () => {
     const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
     analyzer.process(frame(0), T0);
