@@ -26,6 +26,12 @@ export class HealthStore {
   }
 }
 
+const FORGET_AFTER_MS = 3600_000;
+
+function isForgotten(h: DeviceHealth, now: number): boolean {
+  return !h.pulling && (h.lastFrameAt === null || now - h.lastFrameAt > FORGET_AFTER_MS);
+}
+
 /** Every few seconds: snapshot each device seen here, set the gauges, write KV. */
 export function startHealthPublisher(deps: {
   registry: HealthRegistry;
@@ -39,6 +45,20 @@ export function startHealthPublisher(deps: {
     for (const stats of deps.registry.all()) {
       const h = stats.snapshot(now);
       const labels = { tenant: h.tenantId, device: h.deviceId };
+      if (isForgotten(h, now)) {
+        // A device silent for an hour stops costing a KV write and five series; its last record stays in KV.
+        deps.registry.remove(h.tenantId, h.deviceId);
+        for (const gauge of [
+          deps.metrics.cameraFps,
+          deps.metrics.detectFps,
+          deps.metrics.skippedFps,
+          deps.metrics.lastFrameAge,
+          deps.metrics.connectionQuality,
+        ]) {
+          gauge.remove(labels);
+        }
+        continue;
+      }
       deps.metrics.cameraFps.set(labels, h.cameraFps);
       deps.metrics.detectFps.set(labels, h.detectFps);
       deps.metrics.skippedFps.set(labels, h.skippedFps);

@@ -45,6 +45,8 @@ export class PullWorker {
     private readonly source: PullSource,
     private readonly stats: DeviceStats,
   ) {
+    // Marks the device as pulled (not connected yet): its health record is kept while we pull.
+    stats.pullConnected = false;
     this.done = this.run();
   }
 
