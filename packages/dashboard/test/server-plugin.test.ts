@@ -59,7 +59,7 @@ describe('dashboardPlugin on the service kit server', () => {
     const page = await app.inject({ method: 'GET', url: '/device/cam-1?x=1' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<div id="app">');
-    for (const url of ['/api/v1/nope', '/ws/unknown', '/assets/missing.js', '/chats/x']) {
+    for (const url of ['/api/v1/nope', '/ws/unknown', '/assets/missing.js', '/chats/x', '/docs/x']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json().error.code, url).toBe('not_found');

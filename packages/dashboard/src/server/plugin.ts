@@ -11,7 +11,7 @@ export interface DashboardOptions {
 }
 
 /** Paths the SPA never owns: an unknown one there stays a JSON 404 from the API. */
-const apiPrefixes = ['/api/', '/ws/', '/chats', '/healthz', '/readyz', '/metrics'];
+const apiPrefixes = ['/api/', '/ws/', '/chats', '/docs', '/healthz', '/readyz', '/metrics'];
 
 /**
  * Serves the built dashboard at `/`: hashed assets (cached for a year), `index.html` (never
