@@ -10,7 +10,7 @@ import type { Api } from './http.js';
  */
 export function openAnalysisStream(api: Api, onResult: (result: AnalysisResult) => void): ReconnectLoop {
   let lastEventId: string | undefined;
-  return new ReconnectLoop(async (opened, ended) => {
+  const loop: ReconnectLoop = new ReconnectLoop(async (opened, ended) => {
     const ticket = await api.streamTicket();
     const params = new URLSearchParams({ ticket });
     if (lastEventId) params.set('lastEventId', lastEventId);
@@ -30,8 +30,9 @@ export function openAnalysisStream(api: Api, onResult: (result: AnalysisResult) 
     });
     source.addEventListener('disconnect', () => source.close());
     source.onerror = () => {
-      // CONNECTING means the browser is already retrying with Last-Event-ID; only a closed source is ours to redo
+      // CONNECTING: the browser is already retrying with Last-Event-ID; only a closed source is ours to redo.
       if (source.readyState === EventSource.CLOSED) ended('analysis stream closed');
+      else loop.retryingNatively('connection lost; the browser is retrying');
     };
     // The server ends streams with `event: disconnect` (idle, shutdown); after close() no onerror fires.
     const watch = setInterval(() => {
@@ -41,5 +42,6 @@ export function openAnalysisStream(api: Api, onResult: (result: AnalysisResult) 
       clearInterval(watch);
       source.close();
     };
-  }).start();
+  });
+  return loop.start();
 }

@@ -59,6 +59,11 @@ export class ReconnectLoop {
     this.timer = setTimeout(() => void this.run(), delay);
   }
 
+  /** The transport is retrying by itself (EventSource does): show it, without a second retry of ours. */
+  retryingNatively(detail: string): void {
+    if (!this.stopped) this.status.set({ state: 'reconnecting', detail });
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
