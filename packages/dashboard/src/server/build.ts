@@ -48,8 +48,13 @@ export function ensureDashboardBuilt(distDir = defaultDistDir): Promise<void> {
     const fresh = `${distDir}.build-${process.pid}`;
     try {
       await runViteBuild(fresh);
-      rmSync(distDir, { recursive: true, force: true });
-      renameSync(fresh, distDir);
+      try {
+        rmSync(distDir, { recursive: true, force: true });
+        renameSync(fresh, distDir);
+      } catch (err) {
+        // Another process (a parallel test project) swapped in its build first: that one will do.
+        if (dashboardIsStale(distDir)) throw err;
+      }
     } finally {
       rmSync(fresh, { recursive: true, force: true });
       building = undefined;
