@@ -1,7 +1,9 @@
+import { ControlPlane } from '@sightline/auth';
 import { type ConsumerSpec, consumers, type Detection } from '@sightline/contracts';
 import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { Detector } from './adapters/detector.js';
+import { DevicePrivacy } from './adapters/device-privacy.js';
 import type { InferenceConfig } from './config.js';
 import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
 import { MotionGate } from './domain/motion-gate.js';
@@ -64,7 +66,9 @@ export async function buildApp(
   );
 
   // The contracts' spec is deeply readonly; provisionConsumer takes a plain ConsumerSpec.
-  const faces = config.FACES || config.PRIVACY_BLUR ? await loadFaceModel(config) : undefined;
+  const faces =
+    config.FACES || config.PRIVACY_BLUR || config.PRIVACY_MODE ? await loadFaceModel(config) : undefined;
+  const privacy = config.PRIVACY_MODE ? new DevicePrivacy(await ControlPlane.open(runtime.nc)) : undefined;
   if (faces) logger.info({ model: faces.spec.id, privacyBlur: config.PRIVACY_BLUR }, 'face model loaded');
 
   const consumer = options.consumer ?? {
@@ -89,7 +93,9 @@ export async function buildApp(
         })
       : undefined,
     faces,
+    facesForAll: config.FACES,
     privacyBlur: config.PRIVACY_BLUR,
+    isPrivate: privacy ? (tenantId, deviceId) => privacy.isPrivate(tenantId, deviceId) : undefined,
   });
   const loops: ConsumeLoop[] = [];
   const http = createHttpServer({

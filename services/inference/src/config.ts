@@ -46,8 +46,10 @@ export const InferenceEnv = Type.Object({
   FACES: Bool(false),
   FACE_MODEL_ID: Type.String({ default: 'ultraface_rfb_320' }),
   FACE_SCORE_THRESHOLD: Type.Number({ minimum: 0, maximum: 1, default: 0.7 }),
-  /** Blur detected faces in the live frames that leave the platform (turns FACES on). */
+  /** Blur detected faces in the live frames of every device (turns FACES on). */
   PRIVACY_BLUR: Bool(false),
+  /** Blur faces in the live frames of devices whose `privacyMode` is on (the face model runs for them only). */
+  PRIVACY_MODE: Bool(true),
   /** Publish seed 002 FrameData (JPEG + detections) on core NATS for live viewers. */
   LIVE_FRAMES: Bool(true),
 });

@@ -37,7 +37,11 @@ export interface FrameHandlerDeps {
   motion?: MotionGate<Detection[]>;
   /** Face model: its detections join the batch as "face"; with privacyBlur they are blurred live. */
   faces?: Detector;
+  /** Run the face model on every frame (face counting), not only for private devices. */
+  facesForAll?: boolean;
   privacyBlur?: boolean;
+  /** Per-device privacy mode: faces of such a device are found and blurred in its live frames. */
+  isPrivate?: (tenantId: string, deviceId: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -94,7 +98,9 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
       decodeMs: frame.decodeMs,
       preprocessMs: frame.preprocessMs,
     };
-    const detections = await detectOrReuse(deps, meta, { frame, jpeg: msg.data }, timings, observe);
+    const blur =
+      deps.privacyBlur === true || ((await deps.isPrivate?.(meta.tenantId, meta.deviceId)) ?? false);
+    const detections = await detectOrReuse(deps, meta, { frame, jpeg: msg.data, blur }, timings, observe);
 
     const batch = toBatch(
       meta,
@@ -113,7 +119,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
         msgId: meta.frameId,
       },
     );
-    if (deps.liveFrames) await publishLive(deps, batch, msg.data);
+    if (deps.liveFrames) await publishLive(deps, batch, msg.data, blur);
     observe('publish', performance.now() - publishStart);
     return outcome.ack();
   };
@@ -122,7 +128,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
 async function detectOrReuse(
   deps: FrameHandlerDeps,
   meta: FrameMeta,
-  { frame, jpeg }: { frame: PreparedFrame; jpeg: Uint8Array },
+  { frame, jpeg, blur }: { frame: PreparedFrame; jpeg: Uint8Array; blur: boolean },
   timings: Record<string, number>,
   observe: (stage: Stage, ms: number) => void,
 ): Promise<Detection[]> {
@@ -150,7 +156,8 @@ async function detectOrReuse(
   const postprocessMs = result.postprocessMs;
   observe('postprocess', postprocessMs);
   Object.assign(timings, { runMs: result.runMs, postprocessMs });
-  if (deps.faces) labelled.push(...(await detectFaces(deps.faces, jpeg, timings)));
+  if (deps.faces && (deps.facesForAll || blur))
+    labelled.push(...(await detectFaces(deps.faces, jpeg, timings)));
   if (thumbnail) deps.motion?.recordRun(meta.deviceId, thumbnail, now(), labelled);
   deps.metrics.frames.inc({ outcome: 'analysed' });
   return labelled;
@@ -167,10 +174,15 @@ async function detectFaces(
 }
 
 /** Live viewers are best effort (core NATS): a failure is counted, never fails the frame. */
-async function publishLive(deps: FrameHandlerDeps, batch: DetectionBatch, jpeg: Uint8Array): Promise<void> {
+async function publishLive(
+  deps: FrameHandlerDeps,
+  batch: DetectionBatch,
+  jpeg: Uint8Array,
+  blur: boolean,
+): Promise<void> {
   try {
     const faces = batch.detections.filter((d) => d.label === 'face').map((d) => d.box);
-    const shown = deps.privacyBlur ? await blurRegions(jpeg, faces) : jpeg;
+    const shown = blur ? await blurRegions(jpeg, faces) : jpeg;
     const data = encoder.encode(JSON.stringify(toFrameData(batch, shown)));
     deps.nc.publish(subjects.live(batch.tenantId, batch.deviceId), data);
   } catch (err) {
