@@ -255,3 +255,35 @@ describe('one public origin', () => {
     expect(events.length).toBeGreaterThan(1);
   });
 });
+
+describe('secrets never reach the logs', () => {
+  it('no service logged an API key or a stream ticket during the whole flow', async () => {
+    const gateway = stack.urls['stream-gateway'];
+    const issued = await fetch(`${gateway}/api/v1/stream-tickets`, {
+      method: 'POST',
+      headers: bearer(a.keys.readOnly),
+    });
+    expect(issued.status).toBe(201);
+    const { ticket } = (await issued.json()) as { ticket: string };
+    const sse = await fetch(
+      `${gateway}/api/v1/devices/${a.deviceId}/analysis/stream?ticket=${encodeURIComponent(ticket)}`,
+    );
+    expect(sse.status).toBe(200);
+    await sse.body?.cancel();
+    // A refused key is a secret too (a typo of a real one).
+    const wrongKey = `${a.keys.all.slice(0, -4)}AAAA`;
+    expect((await fetch(`${gateway}/api/v1/devices`, { headers: bearer(wrongKey) })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+
+    const secrets = [...Object.values(a.keys), ...Object.values(b.keys), ticket, wrongKey];
+    const logged = Object.entries(stack.logs).flatMap(([service, lines]) =>
+      lines.map((line) => ({ service, line })),
+    );
+    expect(logged.length).toBeGreaterThan(10);
+    for (const secret of secrets) {
+      const secretPart = secret.slice(-20);
+      const leaks = logged.filter(({ line }) => line.includes(secretPart)).map(({ service }) => service);
+      expect(leaks, 'services that logged a secret').toEqual([]);
+    }
+  });
+});

@@ -50,10 +50,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     string[]
   >;
   const children = new Map<ServiceName, ChildProcess>();
-  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+  // node itself with tsx as a loader, not the tsx CLI: the CLI runs the service in a child
+  // process, so a SIGKILL of the CLI would leave the real service running.
+  const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
   const start = async (name: ServiceName) => {
-    const child = spawn(tsx, [join(repoRoot, 'services', name, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'services', name, 'src', 'main.ts')], {
       cwd: join(repoRoot, 'services', name),
       env: {
         ...process.env,
