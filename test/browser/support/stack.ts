@@ -76,56 +76,66 @@ async function startPreviewFront(stack: RunningStack): Promise<{ origin: string;
  */
 export async function startBrowserStack(): Promise<BrowserStack> {
   await ensureDashboardBuilt();
-  const nats: TestNats = await startNats();
-  const nc: NatsConnection = await connectNats({ url: nats.url, name: 'browser-tests' });
-  await provisionAll(nc);
-  const control = await ControlPlane.open(nc);
-  const tenant = await control.createTenant('browser');
-  const { key } = await control.createApiKey({
-    tenantId: tenant.tenantId,
-    owner: 'operator',
-    name: 'browser tests',
-    scopes: ['device:read', 'device:write', 'analytics:read', 'frames:write', 'chat:write'],
-  });
-  const device = await control.createDevice(tenant.tenantId, {
-    name: 'Campus walkway',
-    labels: ['browser'],
-    detectFps: 3,
-  });
-  const stack = await startStack({
-    natsUrl: nats.url,
-    env: { SIGHTLINE_MODELS_DIR: modelsDir, SIGHTLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  });
-  const cameraErrors: string[] = [];
-  const stopCamera = startCamera({
-    ingestUrl: stack.urls.ingest,
-    apiKey: key,
-    deviceId: device.deviceId,
-    fps: 3,
-    frames: campusFrames(),
-    errors: cameraErrors,
-  });
-  const gateway = stack.urls['stream-gateway'];
-  const servedByGateway = await gatewayServesDashboard(gateway);
-  // SIGHTLINE_BROWSER_FRONT=preview forces the vite preview front (to try the UI while the
-  // gateway's proxying is not wired); by default the gateway is the front whenever it can be.
-  const usePreview = !servedByGateway || process.env.SIGHTLINE_BROWSER_FRONT === 'preview';
-  const front = usePreview ? await startPreviewFront(stack) : undefined;
-  return {
-    origin: front?.origin ?? gateway,
-    servedByGateway,
-    stack,
-    apiKey: key,
-    tenantId: tenant.tenantId,
-    deviceId: device.deviceId,
-    deviceName: device.name,
-    cameraErrors,
-    stop: async () => {
-      stopCamera();
-      front?.child.kill('SIGTERM');
-      await stack.stop();
-      await nc.drain();
-      await nats.stop();
-    },
+  // Undo steps of a start that fails half way, so no NATS or service outlives the test run.
+  const undo: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
   };
+  try {
+    const nats: TestNats = await startNats();
+    undo.push(() => nats.stop());
+    const nc: NatsConnection = await connectNats({ url: nats.url, name: 'browser-tests' });
+    undo.push(() => nc.drain());
+    await provisionAll(nc);
+    const control = await ControlPlane.open(nc);
+    const tenant = await control.createTenant('browser');
+    const { key } = await control.createApiKey({
+      tenantId: tenant.tenantId,
+      owner: 'operator',
+      name: 'browser tests',
+      scopes: ['device:read', 'device:write', 'analytics:read', 'frames:write', 'chat:write'],
+    });
+    const device = await control.createDevice(tenant.tenantId, {
+      name: 'Campus walkway',
+      labels: ['browser'],
+      detectFps: 3,
+    });
+    const stack = await startStack({
+      natsUrl: nats.url,
+      env: { SIGHTLINE_MODELS_DIR: modelsDir, SIGHTLINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    });
+    undo.push(() => stack.stop());
+    const cameraErrors: string[] = [];
+    undo.push(
+      startCamera({
+        ingestUrl: stack.urls.ingest,
+        apiKey: key,
+        deviceId: device.deviceId,
+        fps: 3,
+        frames: campusFrames(),
+        errors: cameraErrors,
+      }),
+    );
+    const gateway = stack.urls['stream-gateway'];
+    const servedByGateway = await gatewayServesDashboard(gateway);
+    // SIGHTLINE_BROWSER_FRONT=preview forces the vite preview front (to try the UI while the
+    // gateway's proxying is not wired); by default the gateway is the front whenever it can be.
+    const usePreview = !servedByGateway || process.env.SIGHTLINE_BROWSER_FRONT === 'preview';
+    const front = usePreview ? await startPreviewFront(stack) : undefined;
+    if (front) undo.push(() => void front.child.kill('SIGTERM'));
+    return {
+      origin: front?.origin ?? gateway,
+      servedByGateway,
+      stack,
+      apiKey: key,
+      tenantId: tenant.tenantId,
+      deviceId: device.deviceId,
+      deviceName: device.name,
+      cameraErrors,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
