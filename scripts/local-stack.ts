@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDashboardBuilt } from '@sightline/dashboard';
 import { connectNats, provisionAll } from '@sightline/nats';
 import {
   dataDir,
@@ -53,6 +54,7 @@ async function startNatsForStack() {
 
 async function main() {
   if (!existsSync(modelsDir)) throw new Error(`models not found at ${modelsDir}: set SIGHTLINE_MODELS_DIR`);
+  await ensureDashboardBuilt();
   const nats = await startNatsForStack();
   console.log(`NATS          ${nats.url}`);
   const ports = {} as Record<ServiceName, number>;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,7 @@ export interface SpawnOptions {
 export async function spawnNatsServer(options: SpawnOptions): Promise<NatsServerHandle> {
   const port = options.port ?? (await freePort());
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'sightline-nats-'));
+  mkdirSync(storeDir, { recursive: true });
   const confPath = join(storeDir, 'nats.conf');
   writeFileSync(confPath, natsConfig(port, join(storeDir, 'js'), options.extraConfig));
   let child: ChildProcess | undefined;

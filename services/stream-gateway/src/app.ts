@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import { ControlPlane } from '@sightline/auth';
 import { buckets } from '@sightline/contracts';
+import { dashboardPlugin } from '@sightline/dashboard';
 import { JsonBucket } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { AnalysisStreams } from './adapters/analysis-streams.js';
@@ -107,6 +108,8 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
       ingestUrl: config.INGEST_UPSTREAM_URL,
     });
   }
+  // The operator dashboard at `/`, after every API route so those keep their JSON 404s.
+  await http.register(dashboardPlugin);
   // Open streams keep the server from closing: end them (clients reconnect elsewhere) first.
   http.addHook('preClose', async () => stopStreams());
 
