@@ -13,7 +13,7 @@ import {
   modelsDir,
   repoRoot,
   type ServiceName,
-  spawnNatsServer,
+  startAccountsNats,
   startStack,
 } from '@sightline/testing';
 import { demoFrames, startDemoCamera } from './lib/demo-camera.js';
@@ -37,31 +37,42 @@ async function portOrFree(port: number): Promise<number> {
   });
 }
 
+/**
+ * NATS_URL if set; else a local nats-server with the shipped accounts (deploy/nats): every
+ * service logs in as its own user with only its subjects, as in production.
+ */
 async function startNatsForStack() {
   if (process.env.NATS_URL) return { url: process.env.NATS_URL, stop: async () => {} };
   const binary = findNatsServerBinary();
   if (!binary) {
     throw new Error('nats-server not found: install it ("sudo apt-get install nats-server") or set NATS_URL');
   }
-  const server = await spawnNatsServer({
+  const accounts = await startAccountsNats({
     binary,
     port: await portOrFree(4222),
     storeDir: join(stateDir, 'nats'),
     keepStore: true,
   });
-  return { url: server.url, stop: () => server.stop() };
+  return {
+    url: accounts.url,
+    mqttUrl: accounts.mqttUrl,
+    admin: accounts.admin,
+    services: accounts.services,
+    stop: accounts.stop,
+  };
 }
 
 async function main() {
   if (!existsSync(modelsDir)) throw new Error(`models not found at ${modelsDir}: set SIGHTLINE_MODELS_DIR`);
   await ensureDashboardBuilt();
   const nats = await startNatsForStack();
-  console.log(`NATS          ${nats.url}`);
+  console.log(`NATS          ${nats.url}${'mqttUrl' in nats ? ` (MQTT ${nats.mqttUrl})` : ''}`);
   const ports = {} as Record<ServiceName, number>;
   for (const [name, port] of Object.entries(defaultPorts))
     ports[name as ServiceName] = await portOrFree(port);
   const stack = await startStack({
     natsUrl: nats.url,
+    natsCredentials: 'services' in nats ? nats.services : undefined,
     ports,
     env: {
       SIGHTLINE_MODELS_DIR: modelsDir,
@@ -73,7 +84,11 @@ async function main() {
     },
   });
 
-  const nc = await connectNats({ url: nats.url, name: 'local-stack' });
+  const nc = await connectNats({
+    url: nats.url,
+    name: 'local-stack',
+    ...('admin' in nats ? nats.admin : {}),
+  });
   await provisionAll(nc);
   const demo = await ensureDemoTenant(nc, join(stateDir, 'demo.json'), {
     gatewayUrl: stack.urls['stream-gateway'],

@@ -3,8 +3,10 @@ import { type AnalysisResult, errorCodes } from '@sightline/contracts';
 import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
 import {
   dataPath,
+  findNatsServerBinary,
   modelsDir,
   type RunningStack,
+  startAccountsNats,
   startNats,
   startStack,
   type TestNats,
@@ -27,13 +29,18 @@ let b: TenantFixture;
 const dogJpeg = readFileSync(dataPath('images', 'darknet_dog.jpg'));
 
 beforeAll(async () => {
-  nats = await startNats();
-  nc = await connectNats({ url: nats.url, name: 'e2e' });
+  // With a local nats-server, run under the shipped accounts: each service as its own NATS user,
+  // limited to its subjects, exactly as deployed. Else (NATS_URL) whatever that server allows.
+  const binary = process.env.NATS_URL ? undefined : findNatsServerBinary();
+  const accounts = binary ? await startAccountsNats({ binary }) : undefined;
+  nats = accounts ? { url: accounts.url, stop: accounts.stop } : await startNats();
+  nc = await connectNats({ url: nats.url, name: 'e2e', ...(accounts ? accounts.admin : {}) });
   await provisionAll(nc);
   a = await makeTenant(nc, 'alpha');
   b = await makeTenant(nc, 'beta');
   stack = await startStack({
     natsUrl: nats.url,
+    natsCredentials: accounts?.services,
     env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'info' },
   });
 });

@@ -58,6 +58,12 @@ export interface SpawnOptions {
   port?: number;
   storeDir?: string;
   extraConfig?: string;
+  /** A whole config instead of natsConfig(): given the port and the JetStream store directory. */
+  config?: (port: number, jsDir: string) => string;
+  /** Further files beside nats.conf (e.g. included accounts), by name. */
+  files?: Record<string, string>;
+  /** Environment of the server process (the shipped config reads passwords from it). */
+  env?: NodeJS.ProcessEnv;
   /** Keep the store after stop() (the local stack keeps its data under .sightline/). */
   keepStore?: boolean;
   log?: (line: string) => void;
@@ -69,11 +75,20 @@ export async function spawnNatsServer(options: SpawnOptions): Promise<NatsServer
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'sightline-nats-'));
   mkdirSync(storeDir, { recursive: true });
   const confPath = join(storeDir, 'nats.conf');
-  writeFileSync(confPath, natsConfig(port, join(storeDir, 'js'), options.extraConfig));
+  const jsDir = join(storeDir, 'js');
+  writeFileSync(
+    confPath,
+    options.config ? options.config(port, jsDir) : natsConfig(port, jsDir, options.extraConfig),
+  );
+  for (const [name, text] of Object.entries(options.files ?? {}))
+    writeFileSync(join(storeDir, name), text, { mode: 0o600 });
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn(options.binary, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(options.binary, ['-c', confPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    });
     await waitForReady(child, options.log);
   };
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {

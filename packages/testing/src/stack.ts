@@ -22,6 +22,8 @@ export interface StackOptions {
   /** Receives every log line of every service (JSON from pino), prefixed by nothing. */
   onLog?: (service: ServiceName, line: string) => void;
   services?: readonly ServiceName[];
+  /** Each service's own NATS user (deploy/nats/accounts.conf); none: unauthenticated NATS. */
+  natsCredentials?: Partial<Record<ServiceName, { user: string; pass: string }>>;
 }
 
 export interface RunningStack {
@@ -55,22 +57,27 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
   const start = async (name: ServiceName) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'services', name, 'src', 'main.ts')], {
-      cwd: join(repoRoot, 'services', name),
-      env: {
-        ...process.env,
-        NATS_URL: options.natsUrl,
-        PORT: String(ports[name]),
-        HOST: '127.0.0.1',
-        // One public origin: the gateway forwards chat and frame routes to their services.
-        ...(name === 'stream-gateway'
-          ? { CHAT_UPSTREAM_URL: urls['chat-llm'], INGEST_UPSTREAM_URL: urls.ingest }
-          : {}),
-        ...options.env,
-        ...options.serviceEnv?.[name],
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, join(repoRoot, 'services', name, 'src', 'main.ts')],
+      {
+        cwd: join(repoRoot, 'services', name),
+        env: {
+          ...process.env,
+          NATS_URL: options.natsUrl,
+          PORT: String(ports[name]),
+          HOST: '127.0.0.1',
+          // One public origin: the gateway forwards chat and frame routes to their services.
+          ...(name === 'stream-gateway'
+            ? { CHAT_UPSTREAM_URL: urls['chat-llm'], INGEST_UPSTREAM_URL: urls.ingest }
+            : {}),
+          ...natsLogin(options.natsCredentials?.[name]),
+          ...options.env,
+          ...options.serviceEnv?.[name],
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     children.set(name, child);
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
@@ -124,4 +131,8 @@ async function waitReady(name: string, url: string, child: ChildProcess, logs: s
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${name} not ready at ${url} within 60 s:\n${logs.slice(-20).join('\n')}`);
+}
+
+function natsLogin(credentials: { user: string; pass: string } | undefined): Record<string, string> {
+  return credentials ? { NATS_USER: credentials.user, NATS_PASS: credentials.pass } : {};
 }
