@@ -132,6 +132,8 @@ export const buckets = {
   sessions: 'sessions',
   /** Outbound webhooks per tenant and their delivery records. */
   webhooks: 'webhooks',
+  /** analytics-aggregation: each device's latest occupancy grid (`<tenant>.<device>`), for heatmap queries. */
+  heatmaps: 'heatmaps',
 } as const;
 
 export type BucketName = (typeof buckets)[keyof typeof buckets];

@@ -1,6 +1,7 @@
 import { consumers, streams } from '@sightline/contracts';
 import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { HeatmapStore } from './adapters/heatmap-store.js';
 import { OutputPublisher } from './adapters/publisher.js';
 import { QueryReader } from './adapters/query-reader.js';
 import { startQueryService } from './adapters/query-service.js';
@@ -24,16 +25,30 @@ export async function buildApp(runtime: ServiceRuntime, config: Readonly<Config>
   const registry = new DeviceRegistry((t, d) => scenes.get(t, d), config.nodeNum);
   const publisher = new OutputPublisher(js, metrics);
   const reader = await QueryReader.open(nc, js);
+  const heatmaps = await HeatmapStore.open(nc);
   // One durable per partition (`analytics-p<N>`), each with a single filter subject: it works on
   // nats-server 2.9 (no filter_subjects), and when partitions move to another replica the new
   // owner resumes that partition's durable where the old one stopped.
   const specs = config.partitions.map((p) => consumers.analytics(`p${p}`, [p]));
   let loops: ConsumeLoop[] = [];
   let sweep: NodeJS.Timeout | undefined;
+  let heatmapTimer: NodeJS.Timeout | undefined;
   let service: Awaited<ReturnType<typeof startQueryService>> | undefined;
 
+  const writeHeatmaps = async (analyzers: ReturnType<DeviceRegistry['all']>) => {
+    try {
+      metrics.published.inc({ kind: 'heatmap' }, await heatmaps.writeChanged(analyzers));
+    } catch (err) {
+      logger.warn({ err }, 'heatmap write failed');
+    }
+  };
+
   const flushIdle = async (cutoff: number) => {
-    for (const analyzer of registry.evictIdle(cutoff)) {
+    const evicted = registry.evictIdle(cutoff);
+    // The last grid of an evicted device stays readable in KV after its state is freed.
+    await writeHeatmaps(evicted);
+    for (const analyzer of evicted) {
+      heatmaps.forget(analyzer);
       await publisher
         .publishRollups(analyzer.flush())
         .catch((err) => logger.warn({ err }, 'rollup flush failed'));
@@ -67,16 +82,19 @@ export async function buildApp(runtime: ServiceRuntime, config: Readonly<Config>
         });
         loops.push(loop);
       }
-      service = await startQueryService(nc, reader, metrics, logger, VERSION);
+      service = await startQueryService(nc, { reader, heatmaps }, metrics, logger, VERSION);
       sweep = setInterval(
         () => void flushIdle(Date.now() - config.idleFlushMs),
         Math.min(10_000, config.idleFlushMs),
       );
       sweep.unref();
+      heatmapTimer = setInterval(() => void writeHeatmaps(registry.all()), config.heatmapPublishMs);
+      heatmapTimer.unref();
       logger.info({ owner: config.owner, partitions: config.partitions }, 'consuming detections');
     },
     async stop() {
       if (sweep) clearInterval(sweep);
+      if (heatmapTimer) clearInterval(heatmapTimer);
       await service?.stop();
       await Promise.all(loops.map((l) => l.stop()));
       loops = [];

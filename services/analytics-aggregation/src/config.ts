@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object({
   ANALYTICS_NODE_NUM: Type.Optional(Type.Integer({ minimum: 0 })),
   /** A device that sent nothing for this long has its open minute published and its state freed. */
   ANALYTICS_IDLE_FLUSH_MS: Type.Integer({ minimum: 1000, default: 90_000 }),
+  /** How often each active device's heatmap grid is written to KV `heatmaps` for queries. */
+  ANALYTICS_HEATMAP_PUBLISH_MS: Type.Integer({ minimum: 100, default: 15_000 }),
 });
 
 export interface Config {
@@ -30,6 +32,7 @@ export interface Config {
   partitions: number[];
   nodeNum: number;
   idleFlushMs: number;
+  heatmapPublishMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...ownership,
     nodeNum: raw.ANALYTICS_NODE_NUM ?? raw.ANALYTICS_ORDINAL ?? 0,
     idleFlushMs: raw.ANALYTICS_IDLE_FLUSH_MS,
+    heatmapPublishMs: raw.ANALYTICS_HEATMAP_PUBLISH_MS,
   });
 }

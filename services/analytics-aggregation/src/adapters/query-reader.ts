@@ -9,12 +9,17 @@ import {
   subjects,
 } from '@sightline/contracts';
 import type { NatsConnection } from '@sightline/nats';
+import { readSubjectRange } from './subject-range.js';
 
 const analysisValidator = compile(AnalysisResult);
 const rollupValidator = compile(Rollup);
 /** Bounds that keep one query cheap. */
 const MAX_DEVICES = 500;
 const MAX_ROLLUPS = 10_000;
+/** Messages read per subject at most (rollups published after `to` are read and skipped). */
+const MAX_SCANNED = 50_000;
+/** Up to this many devices, each is read on its own subject rather than the tenant's wildcard. */
+const MAX_DEVICE_READS = 50;
 
 /**
  * Reads answers from the streams themselves, not from a replica's memory: the latest
@@ -32,7 +37,7 @@ export class QueryReader {
   }
 
   async countsNow(tenantId: string, deviceIds?: string[]): Promise<DeviceCountsNow[]> {
-    const ids = deviceIds ?? (await this.devicesWithAnalysis(tenantId));
+    const ids = deviceIds ?? (await this.devicesOf(tenantId));
     const out: DeviceCountsNow[] = [];
     for (const deviceId of ids.slice(0, MAX_DEVICES)) {
       const msg = await this.jsm.streams
@@ -53,45 +58,51 @@ export class QueryReader {
     return out;
   }
 
+  /**
+   * Rollups whose minute is in [from, to]. Each device is read on its own subject (one
+   * `filter_subject` per consumer, which nats-server 2.9 accepts); without a device list, or
+   * with more devices than it is worth a consumer each, the tenant's wildcard is read once and
+   * the list applied here.
+   */
   async rollups(tenantId: string, from: number, to: number, deviceIds?: string[]): Promise<Rollup[]> {
     if (deviceIds?.length === 0) return [];
-    // One filter subject (nats-server 2.9 has no filter_subjects): the device's own, or the
-    // tenant's wildcard with the device list applied here.
-    const filter =
-      deviceIds?.length === 1
-        ? subjects.rollups(tenantId, deviceIds[0]!)
-        : subjects.rollupsOfTenant(tenantId);
+    const perDevice = deviceIds !== undefined && deviceIds.length <= MAX_DEVICE_READS;
+    const filters = perDevice
+      ? [...new Set(deviceIds)].map((d) => subjects.rollups(tenantId, d))
+      : [subjects.rollupsOfTenant(tenantId)];
     const wanted = deviceIds ? new Set(deviceIds) : undefined;
-    // Rollups are published after their minute ends, so nothing published before `from` belongs.
-    const consumer = await this.js.consumers.get(streams.rollups.name, {
-      filter_subjects: filter,
-      opt_start_time: new Date(from).toISOString(),
-    });
     const out: Rollup[] = [];
-    let pending = (await consumer.info()).num_pending;
-    while (pending > 0 && out.length < MAX_ROLLUPS) {
-      const batch = await consumer.fetch({ max_messages: Math.min(pending, 1000), expires: 2000 });
-      let received = 0;
-      for await (const m of batch) {
-        received++;
-        pending = m.info.pending;
-        const value: unknown = m.json();
-        const inRange = rollupValidator.check(value) && value.minute >= from && value.minute <= to;
-        if (inRange && (wanted?.has(value.deviceId) ?? true)) out.push(value);
-        if (pending === 0) break;
-      }
-      if (received === 0) break;
+    for (const filterSubject of filters) {
+      if (out.length >= MAX_ROLLUPS) break;
+      // Rollups are published after their minute ends, so nothing stored before `from` belongs.
+      await readSubjectRange(
+        this.jsm,
+        this.js,
+        { stream: streams.rollups.name, filterSubject, startTime: from, limit: MAX_SCANNED },
+        (m) => {
+          const value: unknown = m.json();
+          if (out.length >= MAX_ROLLUPS || !rollupValidator.check(value)) return;
+          if (value.tenantId !== tenantId || value.minute < from || value.minute > to) return;
+          if (wanted?.has(value.deviceId) ?? true) out.push(value);
+        },
+      );
     }
-    await consumer.delete().catch(() => undefined);
-    return out.sort((a, b) => a.minute - b.minute || a.deviceId.localeCompare(b.deviceId));
+    return out.sort(
+      (a, b) =>
+        a.minute - b.minute ||
+        a.deviceId.localeCompare(b.deviceId) ||
+        (a.zoneId ?? '').localeCompare(b.zoneId ?? ''),
+    );
   }
 
-  private async devicesWithAnalysis(tenantId: string): Promise<string[]> {
+  /** The tenant's devices that have an analysis_result on ANALYSIS (at most MAX_DEVICES). */
+  async devicesOf(tenantId: string): Promise<string[]> {
     const info = await this.jsm.streams.info(streams.analysis.name, {
       subjects_filter: subjects.analysisOfTenant(tenantId),
     });
     return Object.keys(info.state.subjects ?? {})
       .flatMap((s) => parseDeviceSubject(s)?.deviceId ?? [])
-      .sort();
+      .sort()
+      .slice(0, MAX_DEVICES);
   }
 }

@@ -2,18 +2,18 @@ import { Svcm } from '@nats-io/services';
 import { subjects } from '@sightline/contracts';
 import type { NatsConnection } from '@sightline/nats';
 import type { Logger } from '@sightline/service-kit';
-import { answerQuery } from '../handlers/query.js';
+import { answerQuery, type QuerySources } from '../handlers/query.js';
 import type { Metrics } from '../metrics.js';
-import type { QueryReader } from './query-reader.js';
 
 /**
  * The query endpoint as a NATS micro service (discovery, stats via `$SRV.*`). It runs in the
  * micro framework's default queue group: any replica can answer any query, because answers
- * are read from the ANALYSIS and ROLLUPS streams, not from a replica's memory.
+ * are read from the ANALYSIS and ROLLUPS streams and the heatmaps bucket, not from a replica's
+ * memory.
  */
 export async function startQueryService(
   nc: NatsConnection,
-  reader: QueryReader,
+  sources: QuerySources,
   metrics: Metrics,
   logger: Logger,
   version: string,
@@ -22,7 +22,7 @@ export async function startQueryService(
   const service = await new Svcm(nc as unknown as ConstructorParameters<typeof Svcm>[0]).add({
     name: 'sightline-analytics',
     version,
-    description: 'Metric queries: latest counts per device, per-minute rollups',
+    description: 'Metric queries: latest counts per device, per-minute rollups, heatmaps',
   });
   service.addEndpoint('query', {
     subject: subjects.analyticsQuery,
@@ -31,7 +31,7 @@ export async function startQueryService(
         logger.error({ err }, 'query endpoint error');
         return;
       }
-      answerQuery(msg.data, reader, metrics)
+      answerQuery(msg.data, sources, metrics)
         .catch((e: unknown) => {
           logger.error({ err: e }, 'query failed');
           return { ok: false, error: 'query failed' };

@@ -17,6 +17,7 @@ import {
   zoneEvent,
 } from './events.js';
 import { anchorOf } from './geometry.js';
+import type { HeatmapGrid } from './heatmap.js';
 import type { Crossing } from './lines.js';
 import type { QueueWait } from './queue.js';
 import { type FrameFacts, RollupBuilder } from './rollups.js';
@@ -69,6 +70,16 @@ export class DeviceAnalyzer {
 
   get heatmap() {
     return this.runtime.heatmap;
+  }
+
+  /** The heatmap over its window, ending at the latest frame (frame time, not wall time). */
+  heatmapSnapshot(): (HeatmapGrid & { at: number; geometryVersion: number }) | undefined {
+    if (!Number.isFinite(this.lastCapturedAt)) return undefined;
+    return {
+      ...this.runtime.heatmap.grid(this.lastCapturedAt),
+      at: this.lastCapturedAt,
+      geometryVersion: this.runtime.scene.version,
+    };
   }
 
   /** Apply an edited scene: geometry state restarts, tracks survive unless thresholds changed. */
