@@ -1,5 +1,7 @@
 import type { SceneLine } from '@sightline/contracts';
 import { describe, expect, it } from 'vitest';
+import { type Box, gaussian, loadMot, type MotSequence, seededRandom } from '../../eval/mot.js';
+import { evaluateMot, type Labelled, type MotMetrics } from '../../eval/mot-metrics.js';
 import { anchorOf } from '../../src/domain/geometry.js';
 import { LineCounter } from '../../src/domain/lines.js';
 import {
@@ -7,8 +9,6 @@ import {
   defaultTrackerOptions,
   type TrackerInput,
 } from '../../src/domain/tracker/byte-tracker.js';
-import { type Box, gaussian, loadMot, type MotSequence, seededRandom } from '../support/mot.js';
-import { evaluateMot, type Labelled, type MotMetrics } from '../support/mot-metrics.js';
 
 /** TUD-Campus det.txt scores are raw DPM scores (0.14–133); a monotone map into 0–1. */
 const tudScore = (raw: number) => raw / (raw + 10);

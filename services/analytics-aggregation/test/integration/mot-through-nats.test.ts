@@ -14,11 +14,11 @@ import { publishJson } from '@sightline/nats';
 import { bootService, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Box, gaussian, loadMot, seededRandom } from '../../eval/mot.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { anchorOf } from '../../src/domain/geometry.js';
 import { LineCounter } from '../../src/domain/lines.js';
-import { type Box, gaussian, loadMot, seededRandom } from '../support/mot.js';
 
 let nats: TestNats;
 let runtime: ServiceRuntime;

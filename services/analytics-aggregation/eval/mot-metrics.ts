@@ -1,5 +1,5 @@
-import { assign } from '../../src/domain/tracker/assignment.js';
-import { iou } from '../../src/domain/tracker/iou.js';
+import { assign } from '../src/domain/tracker/assignment.js';
+import { iou } from '../src/domain/tracker/iou.js';
 import type { Box } from './mot.js';
 
 export interface Labelled {
