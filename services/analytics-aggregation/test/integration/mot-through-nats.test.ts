@@ -19,6 +19,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { anchorOf } from '../../src/domain/geometry.js';
 import { LineCounter } from '../../src/domain/lines.js';
+import { readAtLeast, readSubject } from '../support/read-subject.js';
 
 let nats: TestNats;
 let runtime: ServiceRuntime;
@@ -111,13 +112,14 @@ describe('TUD-Campus ground truth through real NATS', () => {
       { what: 'crossing events' },
     );
     expect(events).toBe(expected.in + expected.out);
-    const consumer = await runtime.js.consumers.get(streams.events.name, {
-      filter_subjects: subjects.events(TENANT, DEVICE, 'NFV4-PC'),
-    });
+    const stored = await readAtLeast<AnalyticEvent>(
+      runtime.js,
+      streams.events.name,
+      subjects.events(TENANT, DEVICE, 'NFV4-PC'),
+      events,
+    );
     const directions = { in: 0, out: 0 };
-    for await (const m of await consumer.fetch({ max_messages: events, expires: 5000 })) {
-      directions[m.json<AnalyticEvent>().pipeline_data.direction as 'in' | 'out']++;
-    }
+    for (const e of stored) directions[e.pipeline_data.direction as 'in' | 'out']++;
     expect(directions).toEqual(expected);
 
     // Close the minute with a frame of the next one; the rollup holds the same crossings.
@@ -138,15 +140,13 @@ describe('TUD-Campus ground truth through real NATS', () => {
     await publishJson(runtime.js, subjects.detections(partitionOf(DEVICE), TENANT, DEVICE), closing, {
       msgId: 'tud-close',
     });
-    const rollups = runtime.js.consumers.get(streams.rollups.name, {
-      filter_subjects: subjects.rollups(TENANT, DEVICE),
-    });
     const device = await waitFor(async () => {
-      for await (const m of await (await rollups).fetch({ max_messages: 4, expires: 1000 })) {
-        const r = m.json<Rollup>();
-        if (r.zoneId === undefined && r.minute === T0) return r;
-      }
-      return undefined;
+      const rollups = await readSubject<Rollup>(
+        runtime.js,
+        streams.rollups.name,
+        subjects.rollups(TENANT, DEVICE),
+      );
+      return rollups.find((r) => r.zoneId === undefined && r.minute === T0);
     });
     expect(device.frames).toBe(seq.frames);
     expect(device.crossingsIn).toEqual(expected.in ? { person: expected.in } : {});

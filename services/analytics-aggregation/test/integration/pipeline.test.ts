@@ -12,6 +12,7 @@ import { startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { readAtLeast } from '../support/read-subject.js';
 
 let nats: TestNats;
 let app: ServiceApp;
@@ -67,13 +68,7 @@ async function send(b: DetectionBatch) {
 }
 
 async function readAnalysis(tenantId: string, deviceId: string, count: number): Promise<AnalysisResult[]> {
-  const consumer = await js.consumers.get(streams.analysis.name, {
-    filter_subjects: subjects.analysis(tenantId, deviceId),
-  });
-  const out: AnalysisResult[] = [];
-  const messages = await consumer.fetch({ max_messages: count, expires: 10_000 });
-  for await (const m of messages) out.push(m.json<AnalysisResult>());
-  return out;
+  return readAtLeast<AnalysisResult>(js, streams.analysis.name, subjects.analysis(tenantId, deviceId), count);
 }
 
 async function query(body: unknown): Promise<AnalyticsQueryReply> {

@@ -13,6 +13,7 @@ import { startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { readAtLeast } from '../support/read-subject.js';
 
 let nats: TestNats;
 let runtime: ServiceRuntime;
@@ -93,12 +94,12 @@ describe('retry and idle flush on real NATS', () => {
     // Had the retry re-run frame 0, the track would already have been confirmed on it.
     expect(second.detections[0]?.trackId).toBe(1);
     // The nak delays frame 0, so its analysis may be stored after frame 1's: read both.
-    const consumer = await runtime.js.consumers.get(streams.analysis.name, {
-      filter_subjects: subjects.analysis('acme', 'cam-r'),
-    });
-    const stored: AnalysisResult[] = [];
-    for await (const m of await consumer.fetch({ max_messages: 2, expires: 5000 }))
-      stored.push(m.json<AnalysisResult>());
+    const stored = await readAtLeast<AnalysisResult>(
+      runtime.js,
+      streams.analysis.name,
+      subjects.analysis('acme', 'cam-r'),
+      2,
+    );
     const first = stored.find((a) => a.frameId === 'r-0');
     expect(first).toBeDefined();
     expect(first?.detections[0]?.trackId).toBeUndefined();
