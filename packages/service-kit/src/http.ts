@@ -43,7 +43,6 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
-    disableRequestLogging: false,
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     ...options.fastify,
