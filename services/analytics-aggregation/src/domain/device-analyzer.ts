@@ -48,7 +48,6 @@ export class DeviceAnalyzer {
   private trackerKey: string;
   private runtime: SceneRuntime;
   private readonly rollups: RollupBuilder;
-  private readonly crowdSlots = new Map<string, number>();
   lastCapturedAt = Number.NEGATIVE_INFINITY;
   latest: { at: number; frameId: string; counts: Record<string, number> } | undefined;
 
@@ -215,8 +214,6 @@ export class DeviceAnalyzer {
   }
 
   private crowdEvents(ctx: EventContext, counts: Record<string, number>, at: number): OutgoingEvent[] {
-    const interval = this.runtime.crowdIntervalSec;
-    const slot = Math.floor(at / (interval * 1000));
     const areas =
       this.runtime.zones.length > 0
         ? this.runtime.zones.map((z) => ({
@@ -225,15 +222,10 @@ export class DeviceAnalyzer {
             people: z.countsByClass().person ?? 0,
           }))
         : [{ id: 'frame', name: 'frame', people: counts.person ?? 0 }];
-    const out: OutgoingEvent[] = [];
-    for (const area of areas) {
-      const last = this.crowdSlots.get(area.id);
-      this.crowdSlots.set(area.id, slot);
-      // The first frame only starts the clock; an estimate is dumped when a new interval begins.
-      if (last === undefined || last === slot) continue;
-      out.push(crowdEvent(ctx, area.id, area.name, area.people, interval, at));
-    }
-    return out;
+    const crowd = this.runtime.crowd;
+    return crowd
+      .add(areas, at)
+      .map((e) => crowdEvent(ctx, e.id, e.name, e.estimation, crowd.intervalSec, at));
   }
 
   private ruleValue(rule: SceneRule, view: FrameView, at: number): number | undefined {

@@ -28,7 +28,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * Per-minute aggregates of one device: one rollup for the device and one per zone or line
- * that saw something. A minute closes when a frame of a later minute arrives, or on flush().
+ * that saw something. A minute closes when a frame of a later minute arrives, or on flush();
+ * a scene edit inside a minute closes the part measured with the previous geometry.
  */
 export class RollupBuilder {
   private minute: number | undefined;
@@ -44,6 +45,9 @@ export class RollupBuilder {
     const minute = Math.floor(facts.at / MINUTE_MS) * MINUTE_MS;
     const closed = this.minute !== undefined && minute > this.minute ? this.flush() : [];
     if (this.minute !== undefined && minute < this.minute) return closed; // late frame: its minute is gone
+    // A scene edit inside the minute: what the old geometry measured becomes its own rollup, so
+    // every figure keeps the geometry version that produced it. Readers add the parts up by frames.
+    if (this.minute === minute && facts.geometryVersion !== this.version) closed.push(...this.flush());
     this.minute = minute;
     this.version = facts.geometryVersion;
     this.addCounts(this.acc(DEVICE), facts.counts);
@@ -129,10 +133,13 @@ export class RollupBuilder {
   }
 }
 
-/** Nats-Msg-Id of a rollup: tenant.device.minute, plus the zone or line for theirs. */
+/**
+ * Nats-Msg-Id of a rollup: tenant.device.minute, plus the zone or line for theirs, plus the
+ * geometry version, since a minute that spans a scene edit has one rollup per version.
+ */
 export function rollupMsgId(r: Rollup): string {
   const base = `${r.tenantId}.${r.deviceId}.${r.minute}`;
-  return r.zoneId ? `${base}.${r.zoneId}` : base;
+  return `${r.zoneId ? `${base}.${r.zoneId}` : base}.v${r.geometryVersion}`;
 }
 
 function percentile(sorted: number[], q: number): number {

@@ -1,4 +1,5 @@
 import type { Scene, SceneRule } from '@sightline/contracts';
+import { CrowdEstimator } from './crowd.js';
 import { Heatmap } from './heatmap.js';
 import { LineCounter } from './lines.js';
 import { QueueMonitor } from './queue.js';
@@ -24,7 +25,8 @@ export interface SceneRuntime {
   rules: RuleEngine;
   heatmap: Heatmap;
   speed: SpeedEstimator;
-  crowdIntervalSec: number;
+  /** NFV4-CE means per interval; restarts with the scene, since its zones may have changed. */
+  crowd: CrowdEstimator;
 }
 
 export function buildSceneRuntime(scene: Scene): SceneRuntime {
@@ -46,7 +48,7 @@ export function buildSceneRuntime(scene: Scene): SceneRuntime {
     rules: new RuleEngine(scene.rules ?? ([] as SceneRule[])),
     heatmap: new Heatmap(hm.cols, hm.rows, hm.windowMs),
     speed: new SpeedEstimator(scene.calibration),
-    crowdIntervalSec: scene.crowdIntervalSec ?? 60,
+    crowd: new CrowdEstimator(scene.crowdIntervalSec ?? 60),
   };
 }
 

@@ -173,10 +173,18 @@ describe('scenes, events and rollups through real NATS', () => {
     const body = reply.json<AnalyticsQueryReply>();
     expect(body.ok).toBe(true);
     const rollups = body.rollups as Rollup[];
-    const device = rollups.find((r) => r.zoneId === undefined && r.minute === MINUTE)!;
-    expect(device.crossingsIn).toEqual({ person: 1 });
-    expect(device.countsMax).toEqual({ person: 1 });
-    expect(rollups.find((r) => r.zoneId === 'door')?.crossingsIn).toEqual({ person: 1 });
+    // The minute spans the edit to version 2: one rollup per geometry version, each with its own figures.
+    const parts = rollups.filter((r) => r.zoneId === undefined && r.minute === MINUTE);
+    expect(parts.map((r) => r.geometryVersion)).toEqual([1, 2]);
+    const [v1, v2] = parts as [Rollup, Rollup];
+    expect(v1).toMatchObject({ crossingsIn: { person: 1 }, countsMax: { person: 1 } });
+    expect(v1.frames).toBeGreaterThanOrEqual(8);
+    expect(v2).toMatchObject({ crossingsIn: {}, countsMax: { person: 1 } });
+    expect(v2.frames).toBeGreaterThanOrEqual(2);
+    expect(rollups.find((r) => r.zoneId === 'door')).toMatchObject({
+      geometryVersion: 1,
+      crossingsIn: { person: 1 },
+    });
     const otherTenant = await nc.request(
       subjects.analyticsQuery,
       JSON.stringify({

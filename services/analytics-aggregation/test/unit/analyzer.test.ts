@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { DeviceAnalyzer } from '../../src/domain/device-analyzer.js';
 import { Heatmap } from '../../src/domain/heatmap.js';
+import { rollupMsgId } from '../../src/domain/rollups.js';
 import { SpeedEstimator } from '../../src/domain/speed.js';
 
 const T0 = 1_738_000_020_000; // start of a minute
@@ -191,6 +192,25 @@ describe('DeviceAnalyzer', () => {
     const out = analyzer.process(frame(1), T0 + 200);
     expect(out.analysis.geometryVersion).toBe(5);
     expect(out.analysis.detections[0]!.zones).toEqual([]);
+  });
+
+  it('gives a minute that spans a scene edit one rollup per geometry version', () => {
+    const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
+    for (let n = 0; n < 8; n++) analyzer.process(frame(n), T0 + n * 200); // crosses the door at version 4
+    analyzer.setScene({ ...scene, version: 5 });
+    const edit = analyzer.process(frame(8), T0 + 1600);
+    // The part measured with version 4 closes at the first frame of version 5, with its crossing.
+    expect(edit.rollups.map((r) => [r.zoneId ?? 'device', r.geometryVersion, r.frames])).toEqual([
+      ['device', 4, 8],
+      ['hall', 4, 8],
+      ['door', 4, 0], // a line's rollup holds crossings, not frames
+    ]);
+    expect(edit.rollups[0]!.crossingsIn).toEqual({ person: 1 });
+    analyzer.process(frame(9), T0 + 1800);
+    const rest = analyzer.flush();
+    expect(rest.filter((r) => !r.zoneId)).toMatchObject([{ geometryVersion: 5, frames: 2, crossingsIn: {} }]);
+    // Distinct Msg-Ids, so JetStream's de-duplication keeps both parts of the minute.
+    expect(new Set([...edit.rollups, ...rest].map(rollupMsgId)).size).toBe(edit.rollups.length + rest.length);
   });
 });
 
