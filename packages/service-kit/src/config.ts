@@ -43,4 +43,6 @@ export const BaseEnv = {
     { default: 'info' },
   ),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  /** Comma-separated browser origins allowed cross-origin (public services); empty: none. */
+  CORS_ORIGINS: Type.String({ default: '' }),
 };

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import { ApiError, type ErrorCode, errorCodes, statusOfCode } from '@sightline/contracts';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +15,18 @@ export interface HttpOptions {
   readiness: Readiness;
   bodyLimit?: number;
   fastify?: Partial<FastifyServerOptions>;
+  /**
+   * Browser origins allowed to call this service from another origin (comma-separated, from
+   * CORS_ORIGINS). Empty: no CORS headers at all, so only same-origin pages (the dashboard) can.
+   */
+  corsOrigins?: string;
+}
+
+export function parseOrigins(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
 }
 
 export function errorBody(code: ErrorCode, message: string) {
@@ -47,6 +60,17 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     ...options.fastify,
   });
+
+  const origins = parseOrigins(options.corsOrigins);
+  if (origins.length > 0) {
+    void app.register(cors, {
+      origin: origins,
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id', 'x-frame-id'],
+      maxAge: 600,
+    });
+  }
 
   app.setErrorHandler((err, request, reply) => {
     const { code, message, headers } = classify(err);

@@ -76,3 +76,44 @@ describe('http server', () => {
     await app.close();
   });
 });
+
+describe('CORS', () => {
+  const build = (corsOrigins?: string) => {
+    const { destination } = capture();
+    const app = createHttpServer({
+      logger: createLogger({ service: 'svc', version: '0', destination }),
+      registry: createRegistry('svc'),
+      readiness: { checks: {} },
+      corsOrigins,
+    });
+    app.get('/x', async () => ({ ok: true }));
+    return app;
+  };
+
+  it('answers only the allowed origins, preflight included', async () => {
+    const app = build('https://ops.example.com, https://wall.example.com/');
+    const allowed = await app.inject({ url: '/x', headers: { origin: 'https://wall.example.com' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://wall.example.com');
+    const other = await app.inject({ url: '/x', headers: { origin: 'https://evil.example.net' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/x',
+      headers: {
+        origin: 'https://ops.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+    await app.close();
+  });
+
+  it('sends no CORS headers when no origin is configured', async () => {
+    const app = build('');
+    const res = await app.inject({ url: '/x', headers: { origin: 'https://ops.example.com' } });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+});

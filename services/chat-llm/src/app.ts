@@ -62,6 +62,7 @@ export async function buildApp(
     logger: runtime.logger,
     registry: runtime.registry,
     readiness: { checks: { nats: runtime.natsConnected } },
+    corsOrigins: config.CORS_ORIGINS,
     // Room for the largest allowed prompt in UTF-8; anything bigger is a 413 from fastify.
     bodyLimit: Math.max(64 * 1024, config.MAX_PROMPT_CHARS * 4 + 1024),
   });

@@ -94,6 +94,7 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
     logger: runtime.logger,
     registry: runtime.registry,
     readiness: { checks: { nats: runtime.natsConnected } },
+    corsOrigins: config.CORS_ORIGINS,
     bodyLimit: jsonBodyLimit(config.MAX_FRAME_BYTES),
   });
   countHttpFailures(http, metrics);

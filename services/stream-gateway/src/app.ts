@@ -59,7 +59,12 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
     eventHubs.stopAll();
   };
 
-  const http = createHttpServer({ logger, registry, readiness: { checks: { nats: runtime.natsConnected } } });
+  const http = createHttpServer({
+    logger,
+    registry,
+    readiness: { checks: { nats: runtime.natsConnected } },
+    corsOrigins: config.CORS_ORIGINS,
+  });
   await http.register(websocket, {
     options: { maxPayload: 64 * 1024 },
     // Close sockets with 1001 "going away" (reconnect elsewhere) instead of the default bare close.
