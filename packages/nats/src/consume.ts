@@ -34,7 +34,10 @@ export interface ConsumeLoop {
 async function settle(msg: JsMsg, result: Outcome): Promise<void> {
   if (result.kind === 'ack') await msg.ackAck().catch(() => msg.ack());
   else if (result.kind === 'retry') msg.nak(result.delayMs);
-  else msg.term(result.reason);
+  // No reason on the wire: nats-server before 2.10 does not parse `+TERM <reason>` as a term, so
+  // the message stayed unacked, was redelivered and filled max_ack_pending. The reason is counted
+  // by the caller's metrics (onOutcome) instead.
+  else msg.term();
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectNats,
   JsonBucket,
+  manager,
   type Outcome,
   outcome,
   provisionAll,
@@ -94,6 +95,40 @@ describe('consume loop', () => {
     expect(seen.filter(([n, k]) => n === 1 && k === 'ack')).toHaveLength(1);
     expect(seen.filter(([n]) => n === 2).map(([, k]) => k)).toEqual(['retry', 'ack']);
     expect(seen.find(([n]) => n === 3)?.[1]).toBe('retry');
+    await nc.drain();
+  });
+
+  it('a dropped message is terminated: never redelivered, not left unacked', async () => {
+    const nc = await connectNats({ url: nats.url, name: 'test-drop' });
+    await provisionAll(nc);
+    const js = jetstream(nc);
+    const durable = 'drop-test';
+    await provisionConsumer(nc, {
+      stream: streams.analysis.name,
+      durable,
+      filterSubjects: ['analysis.drop.>'],
+      ackWaitMs: 500,
+      maxDeliver: 5,
+      maxAckPending: 10,
+    });
+    await publishJson(js, 'analysis.drop.d1', { n: 1 }, { msgId: 'drop-1' });
+    let deliveries = 0;
+    const loop = await startConsumeLoop({
+      js,
+      stream: streams.analysis.name,
+      durable,
+      handler: async () => {
+        deliveries++;
+        return outcome.drop('stale');
+      },
+    });
+    await waitFor(() => deliveries >= 1, { what: 'the delivery' });
+    // Well past the ack wait: a message left unacked would have come back by now.
+    await new Promise((r) => setTimeout(r, 1500));
+    await loop.stop();
+    const info = await (await manager(nc)).consumers.info(streams.analysis.name, durable);
+    expect(deliveries).toBe(1);
+    expect(info.num_ack_pending).toBe(0);
     await nc.drain();
   });
 });
