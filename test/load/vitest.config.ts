@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+// Load tests drive the whole stack on a shared 2-core machine: one file at a time.
+export default defineProject({
+  test: { name: 'load', testTimeout: 900_000, hookTimeout: 180_000, fileParallelism: false },
+});
