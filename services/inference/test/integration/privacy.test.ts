@@ -32,7 +32,9 @@ afterAll(async () => {
 async function liveFrameOf(tenantId: string, deviceId: string): Promise<FrameData> {
   const live: FrameData[] = [];
   const sub = runtime.nc.subscribe(subjects.live(tenantId, deviceId), {
-    callback: (_err, m) => live.push(frameData.parse(JSON.parse(decoder.decode(m.data)))),
+    callback: (_err, m) => {
+      live.push(frameData.parse(JSON.parse(decoder.decode(m.data))));
+    },
   });
   await publishFrame(runtime.js, zidane, { tenantId, deviceId });
   await waitFor(() => live.length === 1, { what: `the live frame of ${deviceId}` });
