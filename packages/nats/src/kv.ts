@@ -11,13 +11,13 @@ export class JsonBucket<T> {
 
   async get(key: string): Promise<T | undefined> {
     const entry = await this.kv.get(key);
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+    if (entry?.operation !== 'PUT' || entry.length === 0) return undefined;
     return entry.json<T>();
   }
 
   async getWithRevision(key: string): Promise<{ value: T; revision: number } | undefined> {
     const entry = await this.kv.get(key);
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+    if (entry?.operation !== 'PUT' || entry.length === 0) return undefined;
     return { value: entry.json<T>(), revision: entry.revision };
   }
 
