@@ -21,7 +21,7 @@ export async function makeTenant(nc: NatsConnection, name: string): Promise<Tena
     deviceId: device.deviceId,
     deviceName: device.name,
     keys: {
-      all: await key(['device:read', 'analytics:read', 'frames:write', 'chat:write']),
+      all: await key(['device:read', 'device:write', 'analytics:read', 'frames:write', 'chat:write']),
       readOnly: await key(['device:read']),
       framesOnly: await key(['frames:write']),
     },

@@ -48,7 +48,9 @@ export async function startAccountsNats(options: {
   keepStore?: boolean;
 }): Promise<AccountsNats> {
   const deployNats = join(repoRoot, 'deploy', 'nats');
-  const password = () => randomBytes(18).toString('base64url');
+  // nats-server parses `$VAR` values as config tokens: a value starting with a digit would be read
+  // as a number and fail. A letter prefix and hex keep every password a plain string.
+  const password = () => `pw${randomBytes(18).toString('hex')}`;
   const services = Object.fromEntries(
     Object.entries(natsUserOf).map(([name, user]) => [name, { user, pass: password() }]),
   ) as Record<ServiceName, Credentials>;
