@@ -4,6 +4,7 @@ import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightlin
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { Detector } from './adapters/detector.js';
 import { DevicePrivacy } from './adapters/device-privacy.js';
+import { DeviceScenes } from './adapters/device-scenes.js';
 import type { InferenceConfig } from './config.js';
 import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
 import { MotionGate } from './domain/motion-gate.js';
@@ -53,22 +54,34 @@ export async function buildApp(
 ): Promise<ServiceApp> {
   const { logger, registry } = runtime;
   const metrics = createMetrics(registry);
-  const spec = resolveModel(config.MODEL_ID, parseExtraModels(config.EXTRA_MODELS), {
-    scoreThreshold: config.SCORE_THRESHOLD,
-    nmsIou: config.NMS_IOU,
-    classThresholds: parseClassThresholds(config.CLASS_THRESHOLDS),
-  });
-  const detector = await Detector.load(spec, config.SIGHTLINE_MODELS_DIR, sessionOptions(config));
-  metrics.modelLoadSeconds.set({ model: spec.id }, detector.model.loadMs / 1000);
-  logger.info(
-    { model: spec.id, file: detector.model.file, loadMs: Math.round(detector.model.loadMs) },
-    'model loaded',
-  );
+  const loadDetector = async (id: string) => {
+    const spec = resolveModel(id, parseExtraModels(config.EXTRA_MODELS), {
+      scoreThreshold: config.SCORE_THRESHOLD,
+      nmsIou: config.NMS_IOU,
+      classThresholds: parseClassThresholds(config.CLASS_THRESHOLDS),
+    });
+    const loaded = await Detector.load(spec, config.SIGHTLINE_MODELS_DIR, sessionOptions(config));
+    metrics.modelLoadSeconds.set({ model: spec.id }, loaded.model.loadMs / 1000);
+    logger.info(
+      { model: spec.id, file: loaded.model.file, loadMs: Math.round(loaded.model.loadMs) },
+      'model loaded',
+    );
+    return loaded;
+  };
+  const detector = await loadDetector(config.MODEL_ID);
+  // Models a device's scene may ask for (`model`), besides the default.
+  const detectors = new Map([[detector.spec.id, detector]]);
+  for (const id of csvSet(config.DEVICE_MODELS)) {
+    if (!detectors.has(id)) detectors.set(id, await loadDetector(id));
+  }
 
   // The contracts' spec is deeply readonly; provisionConsumer takes a plain ConsumerSpec.
   const faces =
     config.FACES || config.PRIVACY_BLUR || config.PRIVACY_MODE ? await loadFaceModel(config) : undefined;
-  const privacy = config.PRIVACY_MODE ? new DevicePrivacy(await ControlPlane.open(runtime.nc)) : undefined;
+  const privacy = config.PRIVACY_MODE
+    ? new DevicePrivacy(await ControlPlane.open(runtime.nc), config.DEVICE_CACHE_MS)
+    : undefined;
+  const scenes = await DeviceScenes.open(runtime.nc, config.DEVICE_CACHE_MS);
   if (faces) logger.info({ model: faces.spec.id, privacyBlur: config.PRIVACY_BLUR }, 'face model loaded');
 
   const consumer = options.consumer ?? {
@@ -96,6 +109,8 @@ export async function buildApp(
     facesForAll: config.FACES,
     privacyBlur: config.PRIVACY_BLUR,
     isPrivate: privacy ? (tenantId, deviceId) => privacy.isPrivate(tenantId, deviceId) : undefined,
+    needsOf: (tenantId, deviceId) => scenes.needsOf(tenantId, deviceId),
+    detectors,
   });
   const loops: ConsumeLoop[] = [];
   const http = createHttpServer({

@@ -15,6 +15,10 @@ export const InferenceEnv = Type.Object({
   SIGHTLINE_MODELS_DIR: Type.String({ default: defaultModelsDir }),
   /** Registry id of the detector (see src/domain/model-registry.ts). */
   MODEL_ID: Type.String({ default: 'yolox_nano' }),
+  /** Further registry ids loaded at start for devices whose scene names them as `model`. */
+  DEVICE_MODELS: Type.String({ default: '' }),
+  /** How long a device's scene (model, classes) and privacy mode are cached. */
+  DEVICE_CACHE_MS: Type.Integer({ minimum: 0, default: 5000 }),
   /** JSON array of extra registry entries, e.g. a YOLOv8 export: see the README. */
   EXTRA_MODELS: Type.Optional(Type.String()),
   SCORE_THRESHOLD: Type.Number({ minimum: 0, maximum: 1, default: 0.3 }),

@@ -16,6 +16,7 @@ export interface InferenceMetrics {
   modelLoadSeconds: Gauge<'model'>;
   inferenceSpeedMs: Gauge<'model'>;
   livePublishErrors: Counter;
+  sceneModelMissing: Counter<'model'>;
 }
 
 /** Every metric of the service, on the runtime's registry. */
@@ -60,6 +61,12 @@ export function createMetrics(registry: Registry): InferenceMetrics {
     inferenceSpeedMs: new Gauge({
       name: `${p}inference_speed_ms`,
       help: 'Detector speed: milliseconds of the last session.run',
+      labelNames: ['model'],
+      registers,
+    }),
+    sceneModelMissing: new Counter({
+      name: `${p}scene_model_missing_total`,
+      help: 'Frames whose scene asks for a model not loaded here (DEVICE_MODELS); the default model ran',
       labelNames: ['model'],
       registers,
     }),

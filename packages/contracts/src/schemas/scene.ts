@@ -124,7 +124,10 @@ export const Scene = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Classes the detector reports for this device (and analytics counts); default: all. */
     classes: Type.Optional(Type.Array(Type.String(), { maxItems: 80 })),
+    /** The registry id of the detector this device needs (inference's MODEL_ID / DEVICE_MODELS). */
+    model: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
     detectFps: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 60 })),
     zones: Type.Optional(Type.Array(SceneZone, { maxItems: 64 })),
     lines: Type.Optional(Type.Array(SceneLine, { maxItems: 64 })),

@@ -16,6 +16,7 @@ import {
 } from '@sightline/nats';
 import type { Logger } from '@sightline/service-kit';
 import type { Detector, PreparedFrame } from '../adapters/detector.js';
+import type { DetectionNeeds } from '../adapters/device-scenes.js';
 import { blurRegions } from '../adapters/privacy-blur.js';
 import { UndecodableImageError } from '../adapters/sharp-input.js';
 import { readFrameMeta } from '../domain/frame-meta.js';
@@ -42,25 +43,38 @@ export interface FrameHandlerDeps {
   privacyBlur?: boolean;
   /** Per-device privacy mode: faces of such a device are found and blurred in its live frames. */
   isPrivate?: (tenantId: string, deviceId: string) => Promise<boolean>;
+  /** Per-device scene needs: the detector (by registry id) and classes to report. */
+  needsOf?: (tenantId: string, deviceId: string) => Promise<DetectionNeeds>;
+  /** Loaded detectors by registry id (the default one included). */
+  detectors?: ReadonlyMap<string, Detector>;
   now?: () => number;
 }
 
 const encoder = new TextEncoder();
+
+/** This frame's detector and classes: the device's scene may ask for others than the defaults. */
+async function forDevice(deps: FrameHandlerDeps, meta: FrameMeta): Promise<FrameHandlerDeps> {
+  const needs = await deps.needsOf?.(meta.tenantId, meta.deviceId);
+  if (!needs?.model && !needs?.classes) return deps;
+  const detector = needs.model ? deps.detectors?.get(needs.model) : undefined;
+  if (needs.model && !detector) deps.metrics.sceneModelMissing.inc({ model: needs.model });
+  return { ...deps, detector: detector ?? deps.detector, classes: needs.classes ?? deps.classes };
+}
 
 /**
  * One frame from FRAMES: validate its headers, drop it if stale or undecodable, detect (or reuse
  * the last detections when motion gating finds no change), publish the DetectionBatch and the
  * live FrameData, and only then ack.
  */
-export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Promise<Outcome> {
-  const now = deps.now ?? Date.now;
-  const observe = (stage: Stage, ms: number) => deps.metrics.stageSeconds.observe({ stage }, ms / 1000);
+export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg) => Promise<Outcome> {
+  const now = base.now ?? Date.now;
+  const observe = (stage: Stage, ms: number) => base.metrics.stageSeconds.observe({ stage }, ms / 1000);
 
   return async (msg) => {
-    if (msg.redelivered) deps.metrics.redelivered.inc();
+    if (msg.redelivered) base.metrics.redelivered.inc();
     const read = readFrameMeta(msg.headers);
     if ('problem' in read) {
-      deps.logger.warn(
+      base.logger.warn(
         { subject: msg.subject, seq: msg.seq, problem: read.problem },
         'frame without valid metadata',
       );
@@ -70,7 +84,7 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
     // Headers must name the tenant and device of the subject: a batch never crosses tenants.
     const route = parseDeviceSubject(msg.subject);
     if (route?.tenantId !== meta.tenantId || route.deviceId !== meta.deviceId) {
-      deps.logger.warn(
+      base.logger.warn(
         { subject: msg.subject, tenant: meta.tenantId, device: meta.deviceId },
         'frame headers do not match subject',
       );
@@ -78,7 +92,8 @@ export function createFrameHandler(deps: FrameHandlerDeps): (msg: JsMsg) => Prom
     }
     const queueWaitMs = Math.max(0, now() - meta.acceptedAt);
     observe('queue_wait', queueWaitMs);
-    if (queueWaitMs > deps.maxAgeMs) return outcome.drop('stale');
+    if (queueWaitMs > base.maxAgeMs) return outcome.drop('stale');
+    const deps = await forDevice(base, meta);
 
     let frame: PreparedFrame;
     try {
