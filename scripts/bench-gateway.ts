@@ -1,26 +1,522 @@
 /**
- * `pnpm bench:gateway`: N SSE clients (a child process) at E events/s through the real gateway
- * (NATS JetStream → SSE), side by side with a bare Node HTTP server writing the same
- * pre-serialised events. Prints delivered events/s, p50/p99 latency, RSS per idle connection and
- * server CPU. Asserts nothing. Options: --clients N --rate E --seconds S. Run with
- * `tsx --expose-gc` so RSS per connection is measured after a forced GC.
+ * `pnpm bench:gateway`: side by side in one run, N clients (in a child process) receiving E
+ * events/s from
+ *   (a) the gateway's SSE fan-out (JetStream ANALYSIS → SSE),
+ *   (b) a bare Node HTTP server writing the same pre-serialised SSE events (the limit),
+ *   (c) Socket.IO 4 broadcasting the same pre-serialised event (`io.emit`, websocket transport),
+ *   (d) the gateway's WebSocket fan-out `/ws/events` (JetStream EVENTS → ws): the WS route whose
+ *       path matches SSE's (one ordered consumer per tenant, each event serialised once, lossless).
+ *       `/ws/stream/:id` is core NATS with drop-oldest, so it is not a fan-out of the same kind.
+ * Prints delivered events/s, p50/p99 latency (publish → client receive), RSS per connection idle
+ * (after a forced GC) and active (peak during the run), CPU of this process (+ nats-server for the
+ * gateway rows) and the load average at each row. Asserts nothing. A case that cannot run (fd limit,
+ * refused clients, timeout) is reported as such and the others still run.
+ * Options: --clients N --rate E --seconds S --only a,b,c,d. Run with `tsx --expose-gc`.
+ * Socket.IO: resolved from the workspace, else from $SOCKET_IO_DIR (a directory with
+ * socket.io@4.8.4 and socket.io-client@4.8.4 in node_modules).
+ *
+ * `--case a|b|c|d` (one case, row as JSON) and `--child ws|sio <url> <n> <headers>` (clients) are
+ * this file's own child processes, not for direct use.
  */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { runBench } from '../services/stream-gateway/bench/run.js';
+import { type AnalysisResult, type AnalyticEvent, analyticEventId, subjects } from '@sightline/contracts';
+import { publishJson } from '@sightline/nats';
+import { findNatsServerBinary, type NatsServerHandle, repoRoot, spawnNatsServer } from '@sightline/testing';
+import { startBareServer } from '../services/stream-gateway/bench/bare-server.js';
+import { eventFrame } from '../services/stream-gateway/src/domain/sse-format.js';
+import { runtimeFor, seedTenant, startGateway } from '../services/stream-gateway/test/support/gateway.js';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     clients: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '10' },
+    only: { type: 'string', default: 'a,b,c,d' },
+    child: { type: 'string' },
+    case: { type: 'string' },
   },
 });
 
-process.stdout.write(
-  `${await runBench({
-    clients: Number(values.clients),
-    eventsPerSecond: Number(values.rate),
-    seconds: Number(values.seconds),
-  })}\n`,
-);
+type Require = (id: string) => unknown;
+/** Socket.IO is optional: the workspace's copy when present, else $SOCKET_IO_DIR's. */
+function socketIoRequire(): Require {
+  const here = createRequire(import.meta.url);
+  try {
+    here.resolve('socket.io');
+    return here;
+  } catch {
+    const dir = process.env.SOCKET_IO_DIR;
+    if (!dir) throw new Error('socket.io is not installed (add it or set SOCKET_IO_DIR)');
+    return createRequire(join(dir, 'package.json'));
+  }
+}
+
+// ───────────────────────── client child (ws / Socket.IO) ─────────────────────────
+
+const MARK = '"timestamp":"';
+/** The publisher's send time from an event's `timestamp` (ISO, or Unix ms digits). */
+function sentAt(text: string): number {
+  const at = text.indexOf(MARK);
+  if (at < 0) return Number.NaN;
+  const start = at + MARK.length;
+  const value = text.slice(start, text.indexOf('"', start));
+  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+}
+
+async function runClientChild(kind: string, url: string, n: number, headers: Record<string, string>) {
+  let counting = false;
+  let delivered = 0;
+  let connected = 0;
+  let failed = 0;
+  const latencies: number[] = [];
+  const onMessage = (text: string, sampled: boolean) => {
+    if (!counting) return;
+    delivered++;
+    if (sampled) latencies.push(Date.now() - sentAt(text));
+  };
+  const sioRequire = kind === 'sio' ? socketIoRequire() : undefined;
+  const open = (i: number) => {
+    const sampled = i % 20 === 0;
+    if (kind === 'ws') {
+      // `ws` is the gateway's dependency, not the workspace root's.
+      const { WebSocket } = createRequire(join(repoRoot, 'services/stream-gateway/package.json'))('ws') as {
+        WebSocket: new (url: string, o: object) => import('node:events').EventEmitter;
+      };
+      const socket = new WebSocket(url, { headers, perMessageDeflate: false });
+      socket.once('open', () => connected++);
+      socket.once('error', () => failed++);
+      socket.on('message', (data) => onMessage(String(data), sampled));
+      return;
+    }
+    const { io } = sioRequire!('socket.io-client') as {
+      io: (url: string, o: object) => import('node:events').EventEmitter;
+    };
+    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    socket.once('connect', () => connected++);
+    socket.once('connect_error', () => failed++);
+    socket.on('analysis_result', (text: string) => onMessage(text, sampled));
+  };
+  for (let i = 0; i < n; i++) {
+    try {
+      open(i);
+    } catch {
+      failed++;
+    }
+    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
+  }
+  while (connected + failed < n) await new Promise((r) => setTimeout(r, 20));
+  process.stdout.write(`${JSON.stringify({ connected, failed })}\n`);
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'start') counting = true;
+    if (line === 'stop') {
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+      process.stdout.write(
+        `${JSON.stringify({ delivered, p50: pct(0.5) ?? null, p99: pct(0.99) ?? null })}\n`,
+      );
+      process.exit(0);
+    }
+  }
+}
+
+if (values.child) {
+  const [url = '', n = '1', headers = '{}'] = positionals;
+  await runClientChild(values.child, url, Number(n), JSON.parse(headers));
+  process.exit(0); // stdin closed without "stop": the parent is gone
+}
+
+// ───────────────────────── the bench (parent) ─────────────────────────
+
+type Case = 'a' | 'b' | 'c' | 'd';
+interface Options {
+  clients: number;
+  rate: number;
+  seconds: number;
+}
+interface Row {
+  name: string;
+  load: string;
+  perSecond?: number;
+  delivered?: number;
+  p50?: number | null;
+  p99?: number | null;
+  idleKb?: number;
+  idleHeldKb?: number;
+  activeKb?: number;
+  cpu?: number;
+  error?: string;
+}
+interface Clients {
+  start(): void;
+  stop(): Promise<{ delivered: number; p50: number | null; p99: number | null }>;
+  kill(): void;
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+/** After a forced GC: RSS, and what the JS heap + external buffers actually hold. */
+const gcMem = () => {
+  global.gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, held: m.heapUsed + m.external };
+};
+
+/** N clients of a kind in a child process; resolves once all answered, throws when any failed. */
+async function startClients(
+  kind: 'sse' | 'ws' | 'sio',
+  url: string,
+  n: number,
+  headers = {},
+): Promise<Clients> {
+  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const args =
+    kind === 'sse'
+      ? [
+          join(repoRoot, 'services/stream-gateway/bench/sse-clients.ts'),
+          url,
+          String(n),
+          JSON.stringify(headers),
+        ]
+      : [import.meta.filename, '--child', kind, url, String(n), JSON.stringify(headers)];
+  const child: ChildProcess = spawn(tsx, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: repoRoot });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + String(d)).slice(-400);
+  });
+  const kill = () => child.exitCode === null && child.kill('SIGKILL');
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`clients did not answer within ${ms / 1000} s`)), ms);
+    });
+    try {
+      const line = await Promise.race([lines.next(), timeout]);
+      if (line.done) throw new Error(`client process exited ${child.exitCode}: ${stderr.trim()}`);
+      return JSON.parse(String(line.value));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const first = (await next(120_000)) as { connected: number; failed: number };
+    if (first.failed > 0)
+      throw new Error(`${first.failed} of ${n} clients failed to connect (${first.connected} did)`);
+  } catch (error) {
+    kill();
+    throw error;
+  }
+  return {
+    start: () => child.stdin!.write('start\n'),
+    stop: () => {
+      child.stdin!.write('stop\n');
+      return next(60_000);
+    },
+    kill,
+  };
+}
+
+/** CPU seconds (user+system) of another process, from /proc; 0 when unknown. */
+function cpuOfPid(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** nats-server's pid: the process whose command line names this server's store directory. */
+function natsPid(nats: NatsServerHandle): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(nats.storeDir)) return Number(entry);
+    } catch {}
+  }
+  return undefined;
+}
+
+/**
+ * Connect the clients, then emit E events/s (paced by the clock) for 1 s of warm-up and S
+ * measured seconds. RSS: idle = after connect and GC, active = peak while emitting.
+ */
+async function measure(
+  name: string,
+  o: Options,
+  connect: () => Promise<Clients>,
+  emit: (n: number) => void | Promise<void>,
+  otherPid?: number,
+): Promise<Row> {
+  const before = gcMem();
+  const clients = await connect();
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = gcMem();
+    let peak = idle.rss;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 200);
+    let n = 0;
+    const run = async (seconds: number) => {
+      const started = performance.now();
+      const base = n;
+      while (performance.now() - started < seconds * 1000) {
+        const due = base + Math.floor(((performance.now() - started) / 1000) * o.rate);
+        const inFlight: Promise<void>[] = [];
+        while (n < due) {
+          const sent = emit(n++);
+          if (sent) inFlight.push(sent);
+        }
+        await Promise.all(inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return started;
+    };
+    await run(1);
+    clients.start();
+    const cpu = process.cpuUsage();
+    const otherCpu = cpuOfPid(otherPid);
+    const started = await run(o.seconds);
+    const elapsed = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const usedOther = cpuOfPid(otherPid) - otherCpu;
+    clearInterval(sampler);
+    await new Promise((r) => setTimeout(r, 500)); // let in-flight events land
+    const got = await clients.stop();
+    const kb = (bytes: number, from = before.rss) => Math.round((bytes - from) / o.clients / 102.4) / 10;
+    return {
+      name,
+      load: load(),
+      delivered: got.delivered,
+      perSecond: Math.round(got.delivered / elapsed),
+      p50: got.p50,
+      p99: got.p99,
+      idleKb: kb(idle.rss),
+      idleHeldKb: kb(idle.held, before.held),
+      activeKb: kb(peak),
+      cpu: Math.round(((used.user + used.system) / 1e6 / elapsed + usedOther / elapsed) * 100),
+    };
+  } finally {
+    clients.kill();
+  }
+}
+
+function analysisResult(deviceId: string, n: number): AnalysisResult {
+  return {
+    deviceId,
+    analysisId: `bench-${n}`,
+    sceneId: deviceId,
+    timestamp: new Date().toISOString(),
+    detections: [
+      { type: 'person', confidence: 0.91, boundingBox: { x: 10, y: 20, width: 30, height: 80 } },
+      { type: 'car', confidence: 0.84, boundingBox: { x: 200, y: 120, width: 90, height: 60 } },
+    ],
+    frameId: `bench-${Date.now()}-${n}`,
+  };
+}
+
+/** A seed 004 event; `timestamp` carries the send time in ms so clients can measure latency. */
+function analyticEvent(deviceId: string, n: number): AnalyticEvent {
+  const ms = Date.now();
+  return {
+    analytic_id: 'NFV4-PC',
+    event_id: analyticEventId(ms / 1000, deviceId, String(n), String(ms)),
+    timestamp: String(ms),
+    stream_id: deviceId,
+    stream_address: `device://${deviceId}`,
+    node_num: 0,
+    pipeline_data: { label: 'person', confidence: 0.91, area_name: 'entrance', count: n },
+  };
+}
+
+async function benchBare(o: Options): Promise<Row> {
+  const bare = await startBareServer();
+  try {
+    return await measure(
+      'bare node http SSE (limit)',
+      o,
+      () => startClients('sse', bare.url, o.clients),
+      (n) =>
+        bare.broadcast(
+          eventFrame(
+            'analysis_result',
+            `bench-device-${n}`,
+            JSON.stringify(analysisResult('bench-device', n)),
+          ),
+        ),
+    );
+  } finally {
+    bare.server.closeAllConnections();
+    bare.server.close();
+  }
+}
+
+async function benchSocketIo(o: Options): Promise<Row> {
+  const { Server } = socketIoRequire()('socket.io') as {
+    Server: new (http: unknown, o: object) => { emit(e: string, d: string): void; close(): void };
+  };
+  const http = createServer();
+  const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  try {
+    return await measure(
+      'Socket.IO 4.8.4 io.emit (websocket)',
+      o,
+      () => startClients('sio', url, o.clients),
+      (n) => io.emit('analysis_result', JSON.stringify(analysisResult('bench-device', n))),
+    );
+  } finally {
+    io.close();
+    http.closeAllConnections();
+  }
+}
+
+async function benchGateway(o: Options, nats: NatsServerHandle, kind: 'sse' | 'ws'): Promise<Row> {
+  const gw = await startGateway(nats.url, {
+    // All bench clients are one user. A limit of exactly N makes the last connections probe most
+    // slots (random probing, one KV create each), which measures the probing, not the fan-out.
+    SSE_MAX_PER_USER: String(o.clients * 4),
+    SSE_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024),
+  });
+  const publisher = await runtimeFor(nats.url);
+  try {
+    const tenant = await seedTenant(publisher, { devices: 1, owner: 'bench@example.com' });
+    const device = tenant.deviceIds[0]!;
+    const headers = { Authorization: `Bearer ${tenant.key}` };
+    if (kind === 'sse') {
+      const subject = subjects.analysis(tenant.tenantId, device);
+      return await measure(
+        'gateway SSE (JetStream → SSE)',
+        o,
+        () => startClients('sse', `${gw.url}/api/v1/devices/${device}/analysis/stream`, o.clients, headers),
+        async (n) => {
+          const r = analysisResult(device, n);
+          await publishJson(publisher.js, subject, r, { msgId: r.frameId! });
+        },
+        natsPid(nats),
+      );
+    }
+    return await measure(
+      'gateway WS /ws/events (JetStream → ws)',
+      o,
+      () => startClients('ws', `${gw.url.replace('http', 'ws')}/ws/events`, o.clients, headers),
+      async (n) => {
+        const e = analyticEvent(device, n);
+        await publishJson(publisher.js, subjects.events(tenant.tenantId, device, e.analytic_id), e, {
+          msgId: e.event_id,
+        });
+      },
+      natsPid(nats),
+    );
+  } finally {
+    await gw.stop();
+    await publisher.nc.drain();
+  }
+}
+
+/** Run one case; whatever stops it (fd limit, refused clients, timeout) becomes the row. */
+async function attempt(name: string, run: () => Promise<Row>): Promise<Row> {
+  try {
+    return await run();
+  } catch (error) {
+    return { name, load: load(), error: (error as Error).message.replace(/\s+/g, ' ').slice(0, 200) };
+  }
+}
+
+function table(o: Options, rows: Row[]): string {
+  const cell = (v: number | null | undefined) => (v === undefined || v === null ? '–' : String(v));
+  const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix) && r.perSecond !== undefined);
+  const ratio = (a?: Row, b?: Row) =>
+    a?.perSecond && b?.perSecond ? (a.perSecond / b.perSecond).toFixed(2) : 'n/a';
+  const sse = by('gateway SSE');
+  const ws = by('gateway WS');
+  const limitNote = `ulimit -n ${spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()}`;
+  return [
+    `${o.clients} clients × ${o.rate} events/s for ${o.seconds} s (target ${o.clients * o.rate} deliveries/s), ` +
+      `node ${process.version}, ${limitNote}; load = 1/5/15-min load average when the row finished`,
+    '',
+    '| server | delivered events/s | p50 ms | p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % | load | error |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${cell(r.perSecond)} | ${cell(r.p50)} | ${cell(r.p99)} | ${cell(r.idleKb)} | ${cell(r.idleHeldKb)} | ${cell(r.activeKb)} | ${cell(r.cpu)} | ${r.load} | ${r.error ?? ''} |`,
+    ),
+    '',
+    `gateway SSE / bare: ${ratio(sse, by('bare'))}; gateway SSE / Socket.IO: ${ratio(sse, by('Socket.IO'))}; ` +
+      `gateway WS / bare: ${ratio(ws, by('bare'))}; gateway WS / Socket.IO: ${ratio(ws, by('Socket.IO'))}`,
+  ].join('\n');
+}
+
+const options: Options = {
+  clients: Number(values.clients),
+  rate: Number(values.rate),
+  seconds: Number(values.seconds),
+};
+const names: Record<Case, string> = {
+  b: 'bare node http SSE (limit)',
+  a: 'gateway SSE (JetStream → SSE)',
+  c: 'Socket.IO 4.8.4 io.emit (websocket)',
+  d: 'gateway WS /ws/events (JetStream → ws)',
+};
+
+/** One case in this process (its own nats-server for the gateway): prints its row as JSON. */
+async function runCase(c: Case): Promise<Row> {
+  if (c === 'b') return benchBare(options);
+  if (c === 'c') return benchSocketIo(options);
+  const binary = findNatsServerBinary();
+  if (!binary) throw new Error('nats-server not found');
+  const nats = await spawnNatsServer({ binary });
+  try {
+    return await benchGateway(options, nats, c === 'a' ? 'sse' : 'ws');
+  } finally {
+    await nats.stop();
+  }
+}
+
+/** Each case in a fresh process, so one case's freed memory does not skew the next one's RSS. */
+async function caseInChild(c: Case): Promise<Row> {
+  const args = ['--expose-gc', import.meta.filename, '--case', c];
+  args.push('--clients', values.clients, '--rate', values.rate, '--seconds', values.seconds);
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr!.on('data', (d) => {
+    err = (err + String(d)).slice(-300);
+  });
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const line = out.trim().split('\n').pop() ?? '';
+  if (line.startsWith('{')) return JSON.parse(line) as Row;
+  throw new Error(`case process exited ${code}: ${err.trim()}`);
+}
+
+if (values.case) {
+  const c = values.case as Case;
+  const row = await attempt(names[c], () => runCase(c));
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+  process.exit(0);
+}
+const rows: Row[] = [];
+for (const c of ['b', 'a', 'c', 'd'] as Case[]) {
+  if (values.only.split(',').includes(c)) rows.push(await attempt(names[c], () => caseInChild(c)));
+}
+process.stdout.write(`${table(options, rows)}\n`);
 process.exit(0);
