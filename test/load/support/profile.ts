@@ -12,7 +12,11 @@ export interface LoadProfile {
   fastEvery: number;
   feedSeconds: number;
   sampleEveryMs: number;
-  /** Inference's staleness budget (FRAME_MAX_AGE_MS) for the run. */
+  /**
+   * Inference's staleness budget (FRAME_MAX_AGE_MS) for the run; LOAD_FRAME_MAX_AGE_MS overrides.
+   * Kept below FRAMES' 30 messages per device ÷ the camera fps (6 s at 5 fps): above that the
+   * stream's limit discards frames before they turn stale, and those discards are counted nowhere.
+   */
   frameMaxAgeMs: number;
   /** Growth tolerated over one more run at the last third's RSS trend (see memoryVerdict). */
   memoryToleranceMb: number;
@@ -45,5 +49,6 @@ const profiles: Record<LoadProfile['name'], LoadProfile> = {
 
 export function loadProfile(): LoadProfile {
   const name = process.env.LOAD_PROFILE === 'long' ? 'long' : 'short';
-  return profiles[name];
+  const maxAge = process.env.LOAD_FRAME_MAX_AGE_MS;
+  return { ...profiles[name], ...(maxAge ? { frameMaxAgeMs: Number(maxAge) } : {}) };
 }
