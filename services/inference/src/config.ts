@@ -33,7 +33,10 @@ export const InferenceEnv = Type.Object({
   INTRA_OP_SPINNING: Bool(false),
   EXECUTION_PROVIDER: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')], { default: 'cpu' }),
   /** A frame older than this (since ingest accepted it) when pulled is dropped as stale. */
-  FRAME_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 10_000 }),
+  // FRAMES keeps 30 frames a device: at the default 5 fps that is 6 s. A budget below it means a
+  // backlog is shed here, counted as `stale`, before the stream discards frames uncounted. Keep
+  // it under 30 / (highest detect fps) seconds.
+  FRAME_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 4_500 }),
   /** Frames in flight in one worker: decode of the next overlaps the run of the current. */
   PIPELINE_DEPTH: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
   /** Level-02 attributes (colours, size class) for persons and vehicles. */
