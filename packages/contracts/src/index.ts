@@ -1,3 +1,4 @@
+export { cocoLabels } from './coco.js';
 export * from './errors.js';
 export { analyticEventId } from './event-id.js';
 export * from './schemas/analysis.js';
