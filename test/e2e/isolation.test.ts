@@ -1,26 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
-import {
-  dataPath,
-  findNatsServerBinary,
-  modelsDir,
-  type RunningStack,
-  startAccountsNats,
-  startNats,
-  startStack,
-  type TestNats,
-  waitFor,
-} from '@sightline/testing';
+import type { NatsConnection } from '@sightline/nats';
+import { dataPath, type RunningStack, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { makeTenant, readSse, type TenantFixture } from './support.js';
+import { type Bus, makeTenant, openBus, readSse, startServices, type TenantFixture } from './support.js';
 
 /**
  * Tenant A's keys (all scopes) against tenant B's resources on every public surface: ingest,
  * REST, SSE (and its replay ids), WebSocket, labels, filters and chat. Each answer must look
  * exactly like a resource that does not exist, and carry none of B's data.
  */
-let nats: TestNats;
+let bus: Bus;
 let nc: NatsConnection;
 let stack: RunningStack;
 let a: TenantFixture;
@@ -32,18 +22,11 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const json = (key: string) => ({ ...bearer(key), 'content-type': 'application/json' });
 
 beforeAll(async () => {
-  const binary = process.env.NATS_URL ? undefined : findNatsServerBinary();
-  const accounts = binary ? await startAccountsNats({ binary }) : undefined;
-  nats = accounts ? { url: accounts.url, stop: accounts.stop } : await startNats();
-  nc = await connectNats({ url: nats.url, name: 'e2e-isolation', ...(accounts ? accounts.admin : {}) });
-  await provisionAll(nc);
+  bus = await openBus('e2e-isolation');
+  nc = bus.nc;
   a = await makeTenant(nc, 'alice');
   b = await makeTenant(nc, 'bob');
-  stack = await startStack({
-    natsUrl: nats.url,
-    natsCredentials: accounts?.services,
-    env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'warn' },
-  });
+  stack = await startServices(bus, 'warn');
   const gateway = stack.urls['stream-gateway'];
   // B's device gets a label, a frame and an analysis; B opens a chat.
   await fetch(`${gateway}/api/v1/devices/${b.deviceId}`, {
@@ -81,8 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await nc?.drain();
-  await nats?.stop();
+  await bus?.close();
 });
 
 interface HttpCase {

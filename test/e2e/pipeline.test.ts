@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type AnalysisResult, errorCodes } from '@sightline/contracts';
-import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
-import {
-  dataPath,
-  findNatsServerBinary,
-  modelsDir,
-  type RunningStack,
-  startAccountsNats,
-  startNats,
-  startStack,
-  type TestNats,
-} from '@sightline/testing';
+import type { NatsConnection } from '@sightline/nats';
+import { dataPath, type RunningStack } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTenant, readSse, type TenantFixture } from './support.js';
+import { type Bus, makeTenant, openBus, readSse, startServices, type TenantFixture } from './support.js';
 
 /** darknet_dog.jpg as documented in shared/models/README.md: x1, y1, x2, y2. */
 const expected = {
@@ -21,7 +12,7 @@ const expected = {
   bicycle: [46, 132, 572, 431],
 } as const;
 
-let nats: TestNats;
+let bus: Bus;
 let nc: NatsConnection;
 let stack: RunningStack;
 let a: TenantFixture;
@@ -31,24 +22,16 @@ const dogJpeg = readFileSync(dataPath('images', 'darknet_dog.jpg'));
 beforeAll(async () => {
   // With a local nats-server, run under the shipped accounts: each service as its own NATS user,
   // limited to its subjects, exactly as deployed. Else (NATS_URL) whatever that server allows.
-  const binary = process.env.NATS_URL ? undefined : findNatsServerBinary();
-  const accounts = binary ? await startAccountsNats({ binary }) : undefined;
-  nats = accounts ? { url: accounts.url, stop: accounts.stop } : await startNats();
-  nc = await connectNats({ url: nats.url, name: 'e2e', ...(accounts ? accounts.admin : {}) });
-  await provisionAll(nc);
+  bus = await openBus('e2e');
+  nc = bus.nc;
   a = await makeTenant(nc, 'alpha');
   b = await makeTenant(nc, 'beta');
-  stack = await startStack({
-    natsUrl: nats.url,
-    natsCredentials: accounts?.services,
-    env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'info' },
-  });
+  stack = await startServices(bus, 'info');
 });
 
 afterAll(async () => {
   await stack?.stop();
-  await nc?.drain();
-  await nats?.stop();
+  await bus?.close();
 });
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -114,7 +97,7 @@ describe('one real frame from camera to SSE and chat', () => {
 });
 
 describe('bad input on the public routes', () => {
-  const jpegPost = (deviceId: string, key: string | undefined, body: BodyInit, type = 'image/jpeg') =>
+  const jpegPost = (deviceId: string, key: string | undefined, body: Buffer | string, type = 'image/jpeg') =>
     fetch(`${stack.urls.ingest}/api/v1/devices/${deviceId}/frames`, {
       method: 'POST',
       headers: { ...(key ? bearer(key) : {}), 'content-type': type },

@@ -1,25 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { ControlPlane } from '@sightline/auth';
 import { type Scope, scopes } from '@sightline/contracts';
-import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
-import {
-  dataPath,
-  findNatsServerBinary,
-  modelsDir,
-  type RunningStack,
-  startAccountsNats,
-  startNats,
-  startStack,
-  type TestNats,
-} from '@sightline/testing';
+import type { NatsConnection } from '@sightline/nats';
+import { dataPath, type RunningStack } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bus, openBus, startServices } from './support.js';
 
 /**
  * Every public route of ingest, the gateway's streams and chat × every scope: allowed exactly
  * where each service's README documents it (admin everywhere), 403 elsewhere. The control-plane
  * REST routes have their own matrix in services/stream-gateway/test/control.
  */
-let nats: TestNats;
+let bus: Bus;
 let nc: NatsConnection;
 let stack: RunningStack;
 let tenantId: string;
@@ -28,11 +20,8 @@ const keyOf = {} as Record<Scope, string>;
 const jpeg = readFileSync(dataPath('images', 'darknet_dog.jpg'));
 
 beforeAll(async () => {
-  const binary = process.env.NATS_URL ? undefined : findNatsServerBinary();
-  const accounts = binary ? await startAccountsNats({ binary }) : undefined;
-  nats = accounts ? { url: accounts.url, stop: accounts.stop } : await startNats();
-  nc = await connectNats({ url: nats.url, name: 'e2e-scopes', ...(accounts ? accounts.admin : {}) });
-  await provisionAll(nc);
+  bus = await openBus('e2e-scopes');
+  nc = bus.nc;
   const control = await ControlPlane.open(nc);
   tenantId = (await control.createTenant('scopes')).tenantId;
   deviceId = (await control.createDevice(tenantId, { name: 'door', detectFps: 60, labels: ['hall'] }))
@@ -40,17 +29,12 @@ beforeAll(async () => {
   for (const scope of scopes) {
     keyOf[scope] = (await control.createApiKey({ tenantId, owner: `owner-${scope}`, scopes: [scope] })).key;
   }
-  stack = await startStack({
-    natsUrl: nats.url,
-    natsCredentials: accounts?.services,
-    env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: 'warn' },
-  });
+  stack = await startServices(bus, 'warn');
 });
 
 afterAll(async () => {
   await stack?.stop();
-  await nc?.drain();
-  await nats?.stop();
+  await bus?.close();
 });
 
 interface RouteCase {

@@ -1,6 +1,17 @@
 import { ControlPlane } from '@sightline/auth';
 import type { Scope } from '@sightline/contracts';
-import type { NatsConnection } from '@sightline/nats';
+import { connectNats, type NatsConnection, provisionAll } from '@sightline/nats';
+import {
+  type Credentials,
+  findNatsServerBinary,
+  modelsDir,
+  type RunningStack,
+  type ServiceName,
+  startAccountsNats,
+  startNats,
+  startStack,
+  type TestNats,
+} from '@sightline/testing';
 
 export interface TenantFixture {
   tenantId: string;
@@ -74,4 +85,43 @@ export async function readSse(
     await reader.cancel().catch(() => {});
   }
   return events;
+}
+
+/** The bus of a test: real NATS, and the test's own admin connection to it. */
+export interface Bus {
+  url: string;
+  nc: NatsConnection;
+  /** Each service's NATS user, when the bus runs the shipped accounts. */
+  services?: Record<ServiceName, Credentials>;
+  close(): Promise<void>;
+}
+
+/**
+ * With a local nats-server, the shipped accounts (deploy/nats): each service as its own user,
+ * limited to its subjects, as deployed. With NATS_URL, whatever that server allows.
+ */
+export async function openBus(name: string): Promise<Bus> {
+  const binary = process.env.NATS_URL ? undefined : findNatsServerBinary();
+  const accounts = binary ? await startAccountsNats({ binary }) : undefined;
+  const nats: TestNats = accounts ? { url: accounts.url, stop: accounts.stop } : await startNats();
+  const nc = await connectNats({ url: nats.url, name, ...(accounts ? accounts.admin : {}) });
+  await provisionAll(nc);
+  return {
+    url: nats.url,
+    nc,
+    services: accounts?.services,
+    close: async () => {
+      await nc.drain();
+      await nats.stop();
+    },
+  };
+}
+
+/** The five services as processes on the bus, each with its own NATS user. */
+export function startServices(bus: Bus, logLevel = 'warn'): Promise<RunningStack> {
+  return startStack({
+    natsUrl: bus.url,
+    natsCredentials: bus.services,
+    env: { SIGHTLINE_MODELS_DIR: modelsDir, LOG_LEVEL: logLevel },
+  });
 }
