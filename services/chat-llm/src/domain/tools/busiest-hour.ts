@@ -1,16 +1,5 @@
 import type { Rollup } from '@sightline/contracts';
-import { Type } from '@sinclair/typebox';
-import {
-  DeviceIdsArg,
-  describeWindow,
-  FromArg,
-  LabelArg,
-  LastMinutesArg,
-  labelArg,
-  resolveDevices,
-  resolveWindow,
-  ToArg,
-} from './common.js';
+import { describeWindow, loadRange, RangeArgs } from './common.js';
 import { byDevice, summarise } from './rollup-math.js';
 import type { Tool, ToolContext } from './tool.js';
 
@@ -19,24 +8,9 @@ export const busiestHourTool: Tool = {
   name: 'busiest_hour',
   description:
     'The busiest clock hour in a time window (default: last 24 hours): the hour with the highest average people (or vehicles) in view, summed over the chosen cameras.',
-  parameters: Type.Object({
-    deviceIds: DeviceIdsArg,
-    lastMinutes: LastMinutesArg,
-    from: FromArg,
-    to: ToArg,
-    label: LabelArg,
-  }),
+  parameters: RangeArgs,
   async run(ctx, args) {
-    const devices = resolveDevices(ctx, args.deviceIds);
-    const window = resolveWindow(ctx, { lastMinutes: 24 * 60, ...args });
-    const label = labelArg(args.label);
-    const rollups = await ctx.analytics.rollups(
-      ctx.tenantId,
-      devices.map((d) => d.deviceId),
-      window.from,
-      window.to,
-      ctx.signal,
-    );
+    const { devices, window, label, rollups } = await loadRange(ctx, args, { lastMinutes: 24 * 60 });
     const hours = hourlyTotals(ctx, [...byDevice(rollups).values()].flat(), label);
     const busiest = hours.sort((a, b) => b.averageCount - a.averageCount)[0];
     return {

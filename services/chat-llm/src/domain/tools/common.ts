@@ -1,3 +1,4 @@
+import type { Rollup } from '@sightline/contracts';
 import { Type } from '@sinclair/typebox';
 import type { DeviceInfo } from '../ports.js';
 import { ToolArgumentError, type ToolContext } from './tool.js';
@@ -79,4 +80,35 @@ export function describeWindow(ctx: ToolContext, w: Window) {
 /** Round to one decimal, the precision every answer states averages with. */
 export function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/** The arguments every range tool takes: which cameras, which window, what to count. */
+export const RangeArgs = Type.Object({
+  deviceIds: DeviceIdsArg,
+  lastMinutes: LastMinutesArg,
+  from: FromArg,
+  to: ToArg,
+  label: LabelArg,
+});
+
+/** What a range tool works from: the chosen devices, the window, the label and their rollups. */
+export interface RangeInput {
+  devices: DeviceInfo[];
+  window: Window;
+  label: CountLabel;
+  rollups: Rollup[];
+}
+
+/** Resolve a range tool's arguments and fetch the per-minute rollups of its devices and window. */
+export async function loadRange(
+  ctx: ToolContext,
+  args: Record<string, unknown>,
+  defaults: { lastMinutes?: number } = {},
+): Promise<RangeInput> {
+  const devices = resolveDevices(ctx, args.deviceIds);
+  const window = resolveWindow(ctx, { ...defaults, ...args });
+  const label = labelArg(args.label);
+  const ids = devices.map((d) => d.deviceId);
+  const rollups = await ctx.analytics.rollups(ctx.tenantId, ids, window.from, window.to, ctx.signal);
+  return { devices, window, label, rollups };
 }

@@ -1,15 +1,4 @@
-import { Type } from '@sinclair/typebox';
-import {
-  DeviceIdsArg,
-  describeWindow,
-  FromArg,
-  LabelArg,
-  LastMinutesArg,
-  labelArg,
-  resolveDevices,
-  resolveWindow,
-  ToArg,
-} from './common.js';
+import { describeWindow, loadRange, RangeArgs } from './common.js';
 import { byDevice, summarise } from './rollup-math.js';
 import type { Tool } from './tool.js';
 
@@ -18,24 +7,9 @@ export const compareDevicesTool: Tool = {
   name: 'compare_devices',
   description:
     "Compare cameras over a time window: ranks them by average people (or vehicles) in view, with each one's peak.",
-  parameters: Type.Object({
-    deviceIds: DeviceIdsArg,
-    lastMinutes: LastMinutesArg,
-    from: FromArg,
-    to: ToArg,
-    label: LabelArg,
-  }),
+  parameters: RangeArgs,
   async run(ctx, args) {
-    const devices = resolveDevices(ctx, args.deviceIds);
-    const window = resolveWindow(ctx, args);
-    const label = labelArg(args.label);
-    const rollups = await ctx.analytics.rollups(
-      ctx.tenantId,
-      devices.map((d) => d.deviceId),
-      window.from,
-      window.to,
-      ctx.signal,
-    );
+    const { devices, window, label, rollups } = await loadRange(ctx, args);
     const grouped = byDevice(rollups);
     const ranked = devices
       .map((d) => ({

@@ -1,16 +1,5 @@
 import type { Rollup } from '@sightline/contracts';
-import { Type } from '@sinclair/typebox';
-import {
-  DeviceIdsArg,
-  describeWindow,
-  FromArg,
-  LabelArg,
-  LastMinutesArg,
-  labelArg,
-  resolveDevices,
-  resolveWindow,
-  ToArg,
-} from './common.js';
+import { describeWindow, loadRange, RangeArgs } from './common.js';
 import { summarise } from './rollup-math.js';
 import type { Tool } from './tool.js';
 
@@ -19,24 +8,9 @@ export const compareZonesTool: Tool = {
   name: 'compare_zones',
   description:
     'Compare the zones of cameras over a time window: ranks each camera zone by average people (or vehicles) inside, with its peak.',
-  parameters: Type.Object({
-    deviceIds: DeviceIdsArg,
-    lastMinutes: LastMinutesArg,
-    from: FromArg,
-    to: ToArg,
-    label: LabelArg,
-  }),
+  parameters: RangeArgs,
   async run(ctx, args) {
-    const devices = resolveDevices(ctx, args.deviceIds);
-    const window = resolveWindow(ctx, args);
-    const label = labelArg(args.label);
-    const rollups = await ctx.analytics.rollups(
-      ctx.tenantId,
-      devices.map((d) => d.deviceId),
-      window.from,
-      window.to,
-      ctx.signal,
-    );
+    const { devices, window, label, rollups } = await loadRange(ctx, args);
     const byZone = new Map<string, Rollup[]>();
     for (const r of rollups) {
       if (r.zoneId === undefined) continue;
