@@ -99,5 +99,6 @@ describe('sightline CLI', () => {
     await expect(promisify(execFile)(tsx, [main, 'tenant', 'create', '--bogus'])).rejects.toMatchObject({
       code: 2,
     });
-  });
+    // Two real processes starting tsx: seconds on a loaded machine.
+  }, 60_000);
 });
