@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // One vitest run over every workspace: unit, integration (real nats-server) and e2e tests.
+// Projects do not inherit test options from here: each project's vitest.config.ts sets its own
+// timeouts (integration tests start real processes; a loaded CI machine needs seconds).
 export default defineConfig({
   test: {
     projects: [
@@ -12,8 +14,5 @@ export default defineConfig({
       'test/browser',
       'test/deploy',
     ],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    globalSetup: [],
   },
 });

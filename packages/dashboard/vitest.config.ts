@@ -1,3 +1,12 @@
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'dashboard', include: ['test/**/*.test.ts'] } });
+export default defineProject({
+  test: {
+    name: 'dashboard',
+    // A `pnpm build` emits compiled tests into dist/; only the sources are tests.
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    include: ['test/**/*.test.ts'],
+  },
+});

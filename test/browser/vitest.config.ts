@@ -4,6 +4,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     name: 'browser',
+    // A `pnpm build` emits compiled tests into dist/; only the sources are tests.
+    exclude: ['**/node_modules/**', '**/dist/**'],
     include: ['**/*.test.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,
