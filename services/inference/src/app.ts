@@ -22,6 +22,8 @@ function sessionOptions(config: InferenceConfig) {
     interOpThreads: config.INTER_OP_THREADS,
     executionProvider: config.EXECUTION_PROVIDER,
     allowSpinning: config.INTRA_OP_SPINNING,
+    sessionThread: config.SESSION_THREAD,
+    sessions: config.SESSIONS,
   };
 }
 
@@ -31,7 +33,8 @@ function loadFaceModel(config: InferenceConfig): Promise<Detector> {
   });
   if (spec.format !== 'ultraface')
     throw new Error(`FACE_MODEL_ID "${spec.id}" is not a face model (format ${spec.format})`);
-  return Detector.load(spec, config.SIGHTLINE_MODELS_DIR, sessionOptions(config));
+  // One session: the face model runs only for private devices and is small.
+  return Detector.load(spec, config.SIGHTLINE_MODELS_DIR, { ...sessionOptions(config), sessions: 1 });
 }
 
 function csvSet(text: string): Set<string> {

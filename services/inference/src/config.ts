@@ -31,6 +31,13 @@ export const InferenceEnv = Type.Object({
   INTER_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   /** onnxruntime's idle intra-op threads spin-wait (off: they yield the CPU to frame decoding). */
   INTRA_OP_SPINNING: Bool(false),
+  /**
+   * Run each onnxruntime session on a worker thread: onnxruntime-node's run blocks the thread it
+   * is called on, so on the main thread it would stall decoding and NATS I/O for every pass.
+   */
+  SESSION_THREAD: Bool(true),
+  /** Sessions of the detector side by side, each on its own thread with INTRA_OP_THREADS threads. */
+  SESSIONS: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   EXECUTION_PROVIDER: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')], { default: 'cpu' }),
   /** A frame older than this (since ingest accepted it) when pulled is dropped as stale. */
   // FRAMES keeps 30 frames a device: at the default 5 fps that is 6 s. A budget below it means a

@@ -2,9 +2,11 @@ import { finishDetections } from '../domain/finish.js';
 import { formats, type ModelSpec } from '../domain/model-registry.js';
 import { fillChw } from '../domain/tensor-fill.js';
 import type { InputGeometry, RawDetection, ScoreThresholds } from '../domain/types.js';
-import { OnnxModel, type SessionOptions } from './onnx-model.js';
-import { SerialQueue, TensorPool } from './serial.js';
+import { type ModelRunner, OnnxModel, type SessionOptions } from './onnx-model.js';
+import { SessionPool } from './session-pool.js';
 import { decodeForModel } from './sharp-input.js';
+import { TensorPool } from './tensor-pool.js';
+import { ThreadedModel } from './threaded-model.js';
 
 /** A frame made ready for the model: its input tensor plus the pixels it came from. */
 export interface PreparedFrame {
@@ -35,20 +37,37 @@ export function thresholdsOf(spec: ModelSpec): ScoreThresholds {
 
 /**
  * One model behind the two steps the worker overlaps: `prepare` (decode + tensor, parallel in
- * libvips threads) and `detect` (session.run one at a time, then decode of the output and NMS).
+ * libvips threads) and `detect` (session.run on the next free session, then decode of the output and NMS).
  */
 export class Detector {
-  private readonly runs = new SerialQueue();
   private readonly pool: TensorPool;
   private readonly thresholds: ScoreThresholds;
 
-  private constructor(readonly model: OnnxModel) {
-    this.pool = new TensorPool(3 * model.spec.inputWidth * model.spec.inputHeight);
-    this.thresholds = thresholdsOf(model.spec);
+  private constructor(private readonly sessions: SessionPool) {
+    this.pool = new TensorPool(3 * this.spec.inputWidth * this.spec.inputHeight);
+    this.thresholds = thresholdsOf(this.spec);
   }
 
+  /**
+   * `options.sessions` sessions of the model (default 1). Several run side by side only on
+   * session threads, so more than one implies `sessionThread`.
+   */
   static async load(spec: ModelSpec, modelsDir: string, options: SessionOptions): Promise<Detector> {
-    return new Detector(await OnnxModel.load(spec, modelsDir, options));
+    const count = options.sessions ?? 1;
+    const load = options.sessionThread || count > 1 ? ThreadedModel.load : OnnxModel.load;
+    const sessions: ModelRunner[] = [];
+    try {
+      for (let i = 0; i < count; i++) sessions.push(await load(spec, modelsDir, options));
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw err;
+    }
+    return new Detector(new SessionPool(sessions));
+  }
+
+  /** The first session: its file and load time stand for all. */
+  get model(): ModelRunner {
+    return this.sessions.sessions[0]!;
   }
 
   get spec(): ModelSpec {
@@ -84,9 +103,9 @@ export class Detector {
 
   async detect(frame: PreparedFrame): Promise<DetectResult> {
     const t0 = performance.now();
-    let outputs: Awaited<ReturnType<OnnxModel['run']>>;
+    let outputs: Awaited<ReturnType<ModelRunner['run']>>;
     try {
-      outputs = await this.runs.run(() => this.model.run(frame.tensor));
+      outputs = await this.sessions.run(frame.tensor);
     } finally {
       this.pool.release(frame.tensor);
     }
@@ -105,6 +124,6 @@ export class Detector {
   }
 
   async release(): Promise<void> {
-    await this.model.release();
+    await this.sessions.release();
   }
 }

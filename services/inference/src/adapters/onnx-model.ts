@@ -11,6 +11,10 @@ export interface SessionOptions {
   executionProvider: 'cpu' | 'cuda';
   /** Let idle intra-op threads spin: lower latency alone, but steals CPU from decoding on small machines. */
   allowSpinning?: boolean;
+  /** Run the session on a worker thread of its own (see ThreadedModel); default: this thread. */
+  sessionThread?: boolean;
+  /** Sessions of each model run side by side (each on its own thread, each with this budget). */
+  sessions?: number;
 }
 
 /** A model file that cannot serve its registry entry; the message names the file and the problem. */
@@ -25,12 +29,49 @@ export function modelFilePath(spec: ModelSpec, modelsDir: string): string {
   return isAbsolute(spec.file) ? spec.file : join(modelsDir, spec.file);
 }
 
-function shapesOf(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorShape[] {
+export function shapesOf(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorShape[] {
   return metadata.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] }));
 }
 
+/** The model's file, checked to exist and not be empty before onnxruntime sees it. */
+export function existingModelFile(spec: ModelSpec, modelsDir: string): string {
+  const file = modelFilePath(spec, modelsDir);
+  if (!existsSync(file)) throw new ModelLoadError(file, 'not found (set SIGHTLINE_MODELS_DIR)');
+  if (statSync(file).size === 0) throw new ModelLoadError(file, 'is empty');
+  return file;
+}
+
+export const unloadable = (file: string, err: Error) =>
+  new ModelLoadError(file, `cannot be loaded as ONNX (${err.message.split('\n')[0]})`);
+
+export const misfit = (spec: ModelSpec, file: string, problem: string) =>
+  new ModelLoadError(file, `does not fit model "${spec.id}" (${spec.format}): ${problem}`);
+
+/** onnxruntime's session options for our thread budget and execution provider. */
+export function ortSessionOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: options.interOpThreads,
+    // CUDA first, CPU for the operators it lacks; needs the GPU build of onnxruntime (README).
+    executionProviders: options.executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    graphOptimizationLevel: 'all',
+    // Warnings such as "initializer appears in graph inputs" are noise for a served model.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+  };
+}
+
+/** What the detector needs of a loaded model, on this thread or on a session thread. */
+export interface ModelRunner {
+  readonly spec: ModelSpec;
+  readonly file: string;
+  readonly loadMs: number;
+  run(input: Float32Array): Promise<Outputs>;
+  release(): Promise<void>;
+}
+
 /** An onnxruntime session for one registry entry, checked against the entry at load. */
-export class OnnxModel {
+export class OnnxModel implements ModelRunner {
   private constructor(
     readonly spec: ModelSpec,
     readonly file: string,
@@ -39,24 +80,13 @@ export class OnnxModel {
   ) {}
 
   static async load(spec: ModelSpec, modelsDir: string, options: SessionOptions): Promise<OnnxModel> {
-    const file = modelFilePath(spec, modelsDir);
-    if (!existsSync(file)) throw new ModelLoadError(file, 'not found (set SIGHTLINE_MODELS_DIR)');
-    if (statSync(file).size === 0) throw new ModelLoadError(file, 'is empty');
+    const file = existingModelFile(spec, modelsDir);
     const started = performance.now();
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        intraOpNumThreads: options.intraOpThreads,
-        interOpNumThreads: options.interOpThreads,
-        // CUDA first, CPU for the operators it lacks; needs the GPU build of onnxruntime (README).
-        executionProviders: options.executionProvider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-        graphOptimizationLevel: 'all',
-        // Warnings such as "initializer appears in graph inputs" are noise for a served model.
-        logSeverityLevel: 3,
-        extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
-      });
+      session = await ort.InferenceSession.create(file, ortSessionOptions(options));
     } catch (err) {
-      throw new ModelLoadError(file, `cannot be loaded as ONNX (${(err as Error).message.split('\n')[0]})`);
+      throw unloadable(file, err as Error);
     }
     const problem = modelShapeProblem(
       spec,
@@ -65,7 +95,7 @@ export class OnnxModel {
     );
     if (problem) {
       await session.release();
-      throw new ModelLoadError(file, `does not fit model "${spec.id}" (${spec.format}): ${problem}`);
+      throw misfit(spec, file, problem);
     }
     return new OnnxModel(spec, file, session, performance.now() - started);
   }

@@ -1,0 +1,32 @@
+import type { Outputs } from '../domain/decoders/types.js';
+import type { ModelRunner } from './onnx-model.js';
+
+/**
+ * One or more sessions of the same model; each run takes a free one, or waits for the first to be
+ * freed, in call order. With one session this is a serial queue (one run at a time uses the thread
+ * budget fully); with several, on session threads, runs go side by side.
+ */
+export class SessionPool {
+  private readonly free: ModelRunner[];
+  private readonly waiting: ((runner: ModelRunner) => void)[] = [];
+
+  constructor(readonly sessions: readonly ModelRunner[]) {
+    if (sessions.length === 0) throw new Error('a session pool needs at least one session');
+    this.free = [...sessions];
+  }
+
+  async run(input: Float32Array): Promise<Outputs> {
+    const runner = this.free.pop() ?? (await new Promise<ModelRunner>((r) => this.waiting.push(r)));
+    try {
+      return await runner.run(input);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(runner);
+      else this.free.push(runner);
+    }
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.release()));
+  }
+}

@@ -1,0 +1,65 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPath, modelPath } from '@sightline/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Detector } from '../../src/adapters/detector.js';
+import { ModelLoadError, OnnxModel } from '../../src/adapters/onnx-model.js';
+import { ThreadedModel } from '../../src/adapters/threaded-model.js';
+import { builtinModels } from '../../src/domain/model-registry.js';
+
+const yolox = builtinModels.yolox_nano!;
+const modelsDir = join(modelPath('yolox_nano.onnx'), '..');
+const options = { intraOpThreads: 1, interOpThreads: 1, executionProvider: 'cpu' as const };
+const dir = mkdtempSync(join(tmpdir(), 'sightline-threaded-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a session on its own worker thread', () => {
+  it('gives exactly the outputs of the same session on this thread', async () => {
+    const here = await Detector.load(yolox, modelsDir, options);
+    const frame = await here.prepare(readFileSync(dataPath('images', 'darknet_dog.jpg')));
+    const input = Float32Array.from(frame.tensor);
+    const threaded = await ThreadedModel.load(yolox, modelsDir, options);
+    try {
+      const [a, b] = [await here.model.run(input), await threaded.run(input)];
+      expect(Object.keys(b)).toEqual(Object.keys(a));
+      for (const name of Object.keys(a)) {
+        expect(b[name]!.dims).toEqual(a[name]!.dims);
+        expect(Buffer.from(b[name]!.data.buffer).equals(Buffer.from(a[name]!.data.buffer))).toBe(true);
+      }
+      expect(threaded.file).toBe(join(modelsDir, 'yolox_nano.onnx'));
+    } finally {
+      await Promise.all([here.release(), threaded.release()]);
+    }
+  });
+
+  it('two sessions on two threads answer concurrent frames each with its own detections', async () => {
+    const here = await Detector.load(yolox, modelsDir, { ...options, sessions: 2 });
+    try {
+      expect(here.model).toBeInstanceOf(ThreadedModel);
+      const images = ['darknet_dog.jpg', 'yolov5_zidane.jpg', 'yolov5_bus.jpg'];
+      const results = await Promise.all(
+        images.map((f) => here.detectImage(readFileSync(dataPath('images', f)))),
+      );
+      const labels = results.map((r) => new Set(r.detections.map((d) => d.classId)));
+      expect(labels[0]!.has(16)).toBe(true); // dog
+      expect(labels[1]!.has(0)).toBe(true); // person
+      expect(labels[2]!.has(5)).toBe(true); // bus
+    } finally {
+      await here.release();
+    }
+  });
+
+  it('stops the start with the file and the problem when the model does not fit', async () => {
+    copyFileSync(modelPath('ultraface_rfb_320.onnx'), join(dir, 'face.onnx'));
+    const load = ThreadedModel.load({ ...yolox, file: 'face.onnx' }, dir, options);
+    await expect(load).rejects.toBeInstanceOf(ModelLoadError);
+    await expect(load).rejects.toThrow(/face\.onnx: does not fit model "yolox_nano"/);
+    await expect(OnnxModel.load({ ...yolox, file: 'missing.onnx' }, dir, options)).rejects.toThrow(
+      /missing\.onnx: not found/,
+    );
+    await expect(ThreadedModel.load({ ...yolox, file: 'missing.onnx' }, dir, options)).rejects.toThrow(
+      /missing\.onnx: not found/,
+    );
+  });
+});
