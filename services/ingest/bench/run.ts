@@ -3,15 +3,22 @@
  * off, rate limit out of the way), side by side with a bare JetStream publish of the same bytes
  * by N concurrent publishers in the same run — the limit ingest can approach. Prints a table.
  */
-import { readFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiscardPolicy } from '@nats-io/jetstream';
 import { ControlPlane } from '@sightline/auth';
-import { subjects } from '@sightline/contracts';
-import { connectNats, jetstream, publishBytes } from '@sightline/nats';
+import { streams, subjects } from '@sightline/contracts';
+import { connectNats, jetstream, manager, type NatsConnection, publishBytes } from '@sightline/nats';
 import { bootService } from '@sightline/service-kit';
 import sharp from 'sharp';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import type { PusherJob } from './pushers.js';
+
+const PUSHERS = join(import.meta.dirname, 'pushers.ts');
 
 export interface BenchOptions {
   natsUrl: string;
@@ -28,6 +35,22 @@ interface Figures {
 
 const row = (name: string, f: Figures) =>
   `| ${name} | ${f.frames} | ${(f.frames / f.seconds).toFixed(1)} | ${(f.bytes / f.seconds / 1e6).toFixed(1)} |`;
+
+/**
+ * Nothing consumes FRAMES here, so the production rule (a device's 31st pending frame is refused)
+ * would stop both paths after 30 frames per device: the bench stream keeps the newest instead.
+ */
+async function keepNewestFrames(nc: NatsConnection): Promise<void> {
+  const jsm = await manager(nc);
+  const { config } = await jsm.streams.info(streams.frames.name);
+  await jsm.streams.update(streams.frames.name, {
+    ...config,
+    discard: DiscardPolicy.Old,
+    discard_new_per_subject: false,
+  });
+}
+
+const withBytes = (f: Figures, size: number): Figures => ({ ...f, bytes: f.frames * size });
 
 /** Run `workers` loops of `once` for `seconds`; count the frames each completes. */
 async function drive(
@@ -51,21 +74,22 @@ async function drive(
   return { frames, bytes: frames * size, seconds: elapsed };
 }
 
-function postFrame(agent: Agent, port: number, path: string, key: string, jpeg: Buffer): Promise<void> {
+/** The pushers in a child process (cameras are not inside ingest); its figures when done. */
+function pushFromChild(job: PusherJob): Promise<Figures> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PUSHERS, JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   return new Promise((resolve, reject) => {
-    const headers = {
-      authorization: `Bearer ${key}`,
-      'content-type': 'image/jpeg',
-      'content-length': jpeg.length,
-    };
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        res.statusCode === 202 ? resolve() : reject(new Error(`ingest answered ${res.statusCode}`)),
-      );
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`pushers exited ${code}`));
+      const { frames, seconds } = JSON.parse(out) as { frames: number; seconds: number };
+      resolve({ frames, seconds, bytes: 0 });
     });
-    req.on('error', reject);
-    req.end(jpeg);
   });
 }
 
@@ -87,6 +111,7 @@ export async function runBench(options: BenchOptions): Promise<string> {
     logLevel: 'warn',
     natsUrl: options.natsUrl,
   });
+  await keepNewestFrames(runtime.nc);
   const app = await buildApp(runtime, config);
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   const address = app.http.server.address();
@@ -115,12 +140,11 @@ export async function runBench(options: BenchOptions): Promise<string> {
     });
   });
 
-  // node:http with keep-alive: undici's fetch costs ~3× more CPU per request on this box.
-  const agent = new Agent({ keepAlive: true, maxSockets: options.pushers });
-  const ingest = await drive(options.pushers, options.seconds, jpeg.length, (w) =>
-    postFrame(agent, port, `/api/v1/devices/${devices[w]!.deviceId}/frames`, key, jpeg),
-  );
-  agent.destroy();
+  const jpegPath = join(mkdtempSync(join(tmpdir(), 'bench-ingest-')), 'frame.jpg');
+  writeFileSync(jpegPath, jpeg);
+  const job = { key, jpegPath, seconds: options.seconds };
+  const paths = devices.map((d) => `/api/v1/devices/${d.deviceId}/frames`);
+  const ingest = withBytes(await pushFromChild({ ...job, port, paths }), jpeg.length);
 
   // The HTTP transport alone: the same client against a server that only reads the body.
   const sink = createServer((req, res) => {
@@ -130,11 +154,10 @@ export async function runBench(options: BenchOptions): Promise<string> {
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkAddress = sink.address();
   const sinkPort = typeof sinkAddress === 'object' && sinkAddress ? sinkAddress.port : 0;
-  const sinkAgent = new Agent({ keepAlive: true, maxSockets: options.pushers });
-  const http = await drive(options.pushers, options.seconds, jpeg.length, () =>
-    postFrame(sinkAgent, sinkPort, '/', key, jpeg),
+  const http = withBytes(
+    await pushFromChild({ ...job, port: sinkPort, paths: paths.map(() => '/') }),
+    jpeg.length,
   );
-  sinkAgent.destroy();
   sink.close();
 
   await bareNc.drain();

@@ -31,7 +31,8 @@ export function deviceFor(ctx: IngestContext, principal: Principal, deviceId: st
 
 /**
  * onRequest hook: key (401), scope (403), rate limit (429) and, for `/:id` routes, the device of
- * the caller's tenant (404) — all before a byte of the body is read.
+ * the caller's tenant (404) — all before a byte of the body is read. The device comes through the
+ * device cache: a pushing camera must not cost a KV round trip per frame.
  */
 export function requireAuth(
   ctx: IngestContext,
@@ -42,8 +43,7 @@ export function requireAuth(
     const principal = await authenticate(ctx.control, request, scopes);
     enforceRateLimit(ctx, principal);
     const id = (request.params as { id?: string }).id;
-    const device =
-      withDevice && id !== undefined ? await requireDevice(ctx.control, principal, id) : undefined;
+    const device = withDevice && id !== undefined ? await deviceFor(ctx, principal, id) : undefined;
     contexts.set(request, { principal, ...(device ? { device } : {}) });
   };
 }
