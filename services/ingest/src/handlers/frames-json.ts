@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { FrameRejection } from '../adapters/image-normalizer.js';
 import type { IngestContext } from '../context.js';
 import { base64DecodedLength, decodeBase64 } from '../domain/image-format.js';
-import { frameIdOf } from './frame-request.js';
+import { frameIdOf, refuseOversized } from './frame-request.js';
 import { deviceFor, principalOf, requireAuth } from './request-auth.js';
 
 const framePush = compile(FramePush);
@@ -29,7 +29,10 @@ export async function jsonFrameRoutes(app: FastifyInstance, ctx: IngestContext):
   app.post(
     '/api/v1/actions/actions/send',
     {
-      onRequest: requireAuth(ctx, ['frames:write']),
+      onRequest: [
+        requireAuth(ctx, ['frames:write']),
+        refuseOversized(jsonBodyLimit(ctx.config.MAX_FRAME_BYTES)),
+      ],
       bodyLimit: jsonBodyLimit(ctx.config.MAX_FRAME_BYTES),
       config: { source: 'json' },
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FrameRejection } from '../adapters/image-normalizer.js';
 import type { IngestContext } from '../context.js';
-import { frameIdOf, rawTimestampOf } from './frame-request.js';
+import { frameIdOf, rawTimestampOf, refuseOversized } from './frame-request.js';
 import { deviceOf, requireAuth } from './request-auth.js';
 
 /** `POST /api/v1/devices/:id/frames`: a raw image/jpeg (or image/png) body. */
@@ -15,7 +15,10 @@ export async function rawFrameRoutes(app: FastifyInstance, ctx: IngestContext): 
 
   app.post(
     '/api/v1/devices/:id/frames',
-    { onRequest: requireAuth(ctx, ['frames:write'], true), config: { source: 'http' } },
+    {
+      onRequest: [requireAuth(ctx, ['frames:write'], true), refuseOversized(ctx.config.MAX_FRAME_BYTES)],
+      config: { source: 'http' },
+    },
     async (request, reply) => {
       const device = deviceOf(request);
       if (!Buffer.isBuffer(request.body)) {

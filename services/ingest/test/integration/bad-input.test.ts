@@ -70,6 +70,19 @@ describe('bad input gets the right status and a JSON error, and nothing is publi
     expect(strip(await foreign.text())).toBe(strip(await unknown.text()));
   });
 
+  it('a camera still uploading a body far over the limit reads its 413, never a broken pipe', async () => {
+    // Far larger than the socket buffers: the answer comes while the client is still writing.
+    const huge = Buffer.concat([dog, Buffer.alloc(900 * 1024)]);
+    for (let i = 0; i < 5; i++) {
+      await expectError(await raw(t.deviceId, huge, jpegHeaders()), 413, 'payload_too_large');
+      await expectError(
+        await json(JSON.stringify({ camera_id: t.deviceId, frame: 'A'.repeat(900 * 1024) })),
+        413,
+        'payload_too_large',
+      );
+    }
+  });
+
   it('raw route: 415 for other content types and non-image bytes; 413 above the limit; 400 for a truncated JPEG', async () => {
     await expectError(
       await raw(t.deviceId, 'hello', { ...jpegHeaders(), 'content-type': 'text/plain' }),
