@@ -3,6 +3,10 @@ import { type AnalysisEvent, frameFor } from '../domain/analysis-event.js';
 import type { DetectionFilter } from '../domain/filters.js';
 import { type DisconnectReason, disconnectFrame, heartbeatFrame } from '../domain/sse-format.js';
 import type { HubSubscriber } from './js-hub.js';
+import { writeCoalescer } from './write-coalescer.js';
+
+/** Held writes of one turn go out early once they reach this much (see WriteCoalescer.flushNow). */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 export interface SseSessionOptions {
   res: ServerResponse;
@@ -68,7 +72,9 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
       this.end('slow_client');
       return;
     }
+    writeCoalescer.hold(this.options.res);
     this.options.res.write(frame);
+    if (this.options.res.writableLength >= FLUSH_AT_BYTES) writeCoalescer.flushNow(this.options.res);
     this.lastWriteAt = this.options.now();
     this.lastActivityAt = this.lastWriteAt;
   }
