@@ -9,7 +9,9 @@ const gateway = process.env.SIGHTLINE_GATEWAY_URL ?? 'http://127.0.0.1:8080';
 const chat = process.env.SIGHTLINE_CHAT_URL ?? 'http://127.0.0.1:8082';
 const ingest = process.env.SIGHTLINE_INGEST_URL ?? 'http://127.0.0.1:8081';
 
-const to = (target: string, ws = false): ProxyOptions => ({ target, changeOrigin: true, ws });
+// Keep the browser's Host (changeOrigin off), as the gateway and the Ingress do: a cookie
+// session's CSRF check compares the Origin with the Host.
+const to = (target: string, ws = false): ProxyOptions => ({ target, changeOrigin: false, ws });
 
 const proxy: Record<string, ProxyOptions> = {
   '/chats': to(chat),

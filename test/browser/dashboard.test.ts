@@ -8,13 +8,23 @@ let env: BrowserStack;
 let browser: Browser;
 let page: Page;
 const requestedUrls: string[] = [];
+/** The analysis stream's requests with the headers Chromium sent (cookie, authorization). */
+const streamRequests: Array<{ url: string; headers: Record<string, string> }> = [];
+const sessionRequests: string[] = [];
 
 beforeAll(async () => {
   env = await startBrowserStack();
   browser = await launchChromium();
   page = browser.page;
   page.setDefaultTimeout(20_000);
-  page.on('request', (request) => requestedUrls.push(request.url()));
+  page.on('request', (request) => {
+    requestedUrls.push(request.url());
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/v1/sessions')) sessionRequests.push(`${request.method()} ${pathname}`);
+    if (pathname === '/api/v1/devices/analysis/stream/all') {
+      void request.allHeaders().then((headers) => streamRequests.push({ url: request.url(), headers }));
+    }
+  });
 });
 
 afterAll(async () => {
@@ -30,21 +40,48 @@ const needSignIn = () => {
 };
 
 describe('the operator dashboard in Chromium against the real stack', () => {
-  it('signs in with an API key kept in session storage only, never in a URL', async () => {
+  it('signs in by opening an HttpOnly cookie session: the key is kept nowhere in the browser', async () => {
     await page.goto(env.origin);
     await page.getByLabel('API key').fill(env.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await tile().waitFor({ state: 'visible' });
     const storage = await page.evaluate(() => ({
-      session: sessionStorage.getItem('sightline.apiKey'),
+      session: Object.keys(sessionStorage).length,
       local: Object.keys(localStorage).length,
+      // HttpOnly: no script sees the session cookie.
       cookies: document.cookie,
     }));
-    expect(storage).toEqual({ session: env.apiKey, local: 0, cookies: '' });
+    expect(storage).toEqual({ session: 0, local: 0, cookies: '' });
+    const cookies = await browser.context.cookies(env.origin);
+    expect(cookies.map((c) => c.name)).toEqual(['sl_session']);
+    expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookies[0]!.value).toMatch(/^ss_/);
+    expect(sessionRequests).toEqual([
+      'GET /api/v1/sessions/current',
+      'POST /api/v1/sessions',
+      'GET /api/v1/sessions/current',
+    ]);
     await page.locator('.link-pill[data-state="open"]', { hasText: 'Analysis' }).waitFor({ timeout: 30_000 });
-    expect(requestedUrls.some((u) => u.includes('ticket='))).toBe(true);
+    expect(requestedUrls.some((u) => u.includes('ticket='))).toBe(false);
     expect(requestedUrls.filter((u) => u.includes(env.apiKey))).toEqual([]);
     signedIn = true;
+  });
+
+  it('streams analysis results over EventSource with the session cookie alone', async () => {
+    needSignIn();
+    const sessionCookie = (await browser.context.cookies(env.origin))[0]!;
+    await expect.poll(() => streamRequests.length).toBeGreaterThan(0);
+    const first = streamRequests[0]!;
+    expect(first.headers.cookie).toBe(`sl_session=${sessionCookie.value}`);
+    expect(first.headers.authorization).toBeUndefined();
+    expect(new URL(first.url).searchParams.has('ticket')).toBe(false);
+    // Results arrive: the tile's people count is filled from the analysis stream.
+    await expect
+      .poll(async () => ((await tile().getByTestId('people-count').textContent()) ?? '').trim(), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toMatch(/^\d+$/);
   });
 
   it('a camera tile renders a real frame with detection boxes', async () => {
@@ -195,10 +232,14 @@ describe('the operator dashboard in Chromium against the real stack', () => {
   });
 
   it('logged no console errors during the run', () => {
-    // The one error the run provokes on purpose: Chromium logs the 400 of the invalid scene save.
-    const provoked = /status of 400 \(Bad Request\) \(.*\/api\/v1\/devices\/[^/]+\/scene\)$/;
-    expect(browser.errors.filter((e) => !provoked.test(e))).toEqual([]);
-    expect(browser.errors.filter((e) => provoked.test(e))).toHaveLength(1);
+    // The errors the run provokes on purpose: the 400 of the invalid scene save, and the 401 of
+    // the first page load asking whether a session exists before anyone signed in.
+    const provoked = [
+      /status of 400 \(Bad Request\) \(.*\/api\/v1\/devices\/[^/]+\/scene\)$/,
+      /status of 401 \(Unauthorized\) \(.*\/api\/v1\/sessions\/current\)$/,
+    ];
+    expect(browser.errors.filter((e) => !provoked.some((p) => p.test(e)))).toEqual([]);
+    for (const pattern of provoked) expect(browser.errors.filter((e) => pattern.test(e))).toHaveLength(1);
   });
 
   // After the console check: while the gateway is down Chromium logs the refused connections.
@@ -226,6 +267,23 @@ describe('the operator dashboard in Chromium against the real stack', () => {
     await expect
       .poll(async () => seen.add((await people.textContent()) ?? '').size, { timeout: 60_000, interval: 250 })
       .toBeGreaterThanOrEqual(2);
+  });
+
+  it('signs out: the session ends on the server and the cookie is gone', async () => {
+    needSignIn();
+    const sessionCookie = (await browser.context.cookies(env.origin))[0]!;
+    const closed = page.waitForResponse(
+      (res) => res.request().method() === 'DELETE' && res.url().endsWith('/api/v1/sessions/current'),
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect((await closed).status()).toBe(204);
+    await page.getByLabel('API key').waitFor();
+    expect(await browser.context.cookies(env.origin)).toEqual([]);
+    // The old cookie value is refused even if someone kept it.
+    const res = await fetch(`${env.stack.urls['stream-gateway']}/api/v1/devices/analysis/stream/all`, {
+      headers: { cookie: `sl_session=${sessionCookie.value}` },
+    });
+    expect(res.status).toBe(401);
   });
 
   it('was served by the gateway at / with the dashboard security headers', async () => {

@@ -41,12 +41,27 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+interface CachedPrincipal {
+  principal: Principal | undefined;
+  until: number;
+}
+
 const deviceKey = (tenantId: string, deviceId: string) => `${tenantId}.${deviceId}`;
+
+function isActive(record: ApiKeyRecord, now: number): boolean {
+  return record.revokedAt === undefined && (record.expiresAt === undefined || record.expiresAt > now);
+}
+
+function principalOf(record: ApiKeyRecord): Principal {
+  return { tenantId: record.tenantId, keyId: record.keyId, owner: record.owner, scopes: record.scopes };
+}
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Tenants, API keys and devices in NATS KV: the control plane every public service reads. */
 export class ControlPlane {
-  private readonly keyCache = new Map<string, { principal: Principal | undefined; until: number }>();
+  /** Verified keys by SHA-256 of the key, and active keys by key id (sessions), each briefly. */
+  private readonly keyCache = new Map<string, CachedPrincipal>();
+  private readonly keyIdCache = new Map<string, CachedPrincipal>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -102,7 +117,7 @@ export class ControlPlane {
     const record = await this.keys.get(keyId);
     if (!record || record.tenantId !== tenantId) return false;
     await this.keys.put(keyId, { ...record, revokedAt: Date.now() });
-    this.keyCache.clear();
+    this.forgetKeys();
     return true;
   }
 
@@ -141,7 +156,7 @@ export class ControlPlane {
         ? { ...old, expiresAt: Math.min(old.expiresAt ?? Number.POSITIVE_INFINITY, now + graceMs) }
         : { ...old, revokedAt: now };
     await this.keys.put(keyId, retired);
-    this.keyCache.clear();
+    this.forgetKeys();
     return { ...created, retired };
   }
 
@@ -154,17 +169,42 @@ export class ControlPlane {
     if (cached && cached.until > Date.now()) return cached.principal;
     const record = await this.keys.get(parsed.keyId);
     const now = Date.now();
-    const valid =
-      record !== undefined &&
-      sameHash(record.hash, hash) &&
-      record.revokedAt === undefined &&
-      (record.expiresAt === undefined || record.expiresAt > now);
-    const principal = valid
-      ? { tenantId: record.tenantId, keyId: record.keyId, owner: record.owner, scopes: record.scopes }
-      : undefined;
-    if (this.keyCache.size > 10_000) this.keyCache.clear();
-    this.keyCache.set(hash, { principal, until: now + this.keyCacheMs });
+    const valid = record !== undefined && sameHash(record.hash, hash) && isActive(record, now);
+    const principal = valid ? principalOf(record) : undefined;
+    this.remember(this.keyCache, hash, principal, now);
     return principal;
+  }
+
+  /**
+   * The principal of a key known only by its id (a cookie session names the key it was opened
+   * with), or undefined once that key is revoked, expired or gone. Cached like verifyApiKey, so
+   * a revocation reaches sessions within `keyCacheMs` on every replica.
+   */
+  async activeKey(keyId: string): Promise<Principal | undefined> {
+    if (!ID.test(keyId)) return undefined;
+    const cached = this.keyIdCache.get(keyId);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const record = await this.keys.get(keyId);
+    const now = Date.now();
+    const principal = record && isActive(record, now) ? principalOf(record) : undefined;
+    this.remember(this.keyIdCache, keyId, principal, now);
+    return principal;
+  }
+
+  private remember(
+    cache: Map<string, CachedPrincipal>,
+    id: string,
+    principal: Principal | undefined,
+    now: number,
+  ) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { principal, until: now + this.keyCacheMs });
+  }
+
+  /** This replica's caches only; other replicas notice within their `keyCacheMs`. */
+  private forgetKeys(): void {
+    this.keyCache.clear();
+    this.keyIdCache.clear();
   }
 
   async createDevice(tenantId: string, input: NewDevice): Promise<Device> {

@@ -1,12 +1,22 @@
 import pino, { type Logger } from 'pino';
 
-/** Paths never written to logs: credentials in headers, bodies and query strings. */
+/**
+ * Paths never written to logs: credentials in headers, bodies and query strings. Cookies carry
+ * browser session ids (stream-gateway's cookie sessions), so both directions are redacted.
+ */
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
   'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
   'authorization',
+  'cookie',
+  'sessionId',
+  '*.cookie',
+  '*.sessionId',
   'apiKey',
   'key',
   'secret',

@@ -42,6 +42,17 @@ describe('logger', () => {
     expect(line.version).toBe('1.2.3');
     expect(lines[0]).not.toContain('sl_secret');
   });
+
+  it('redacts session cookies in both directions', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: 'svc', version: '1', destination });
+    const cookie = 'sl_session=ss_cookievalue';
+    log.info({ req: { headers: { cookie } }, res: { headers: { 'set-cookie': cookie } } }, 'a');
+    log.info({ headers: { cookie, 'set-cookie': cookie }, sessionId: 'ss_cookievalue' }, 'b');
+    log.info({ session: { sessionId: 'ss_cookievalue', cookie } }, 'c');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toContain('ss_cookievalue');
+  });
 });
 
 describe('http server', () => {

@@ -71,6 +71,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           ...(name === 'stream-gateway'
             ? { CHAT_UPSTREAM_URL: urls['chat-llm'], INGEST_UPSTREAM_URL: urls.ingest }
             : {}),
+          // Plain http on 127.0.0.1: not every browser keeps a Secure cookie there.
+          ...(name === 'stream-gateway' || name === 'chat-llm' ? { SESSION_COOKIE_SECURE: 'false' } : {}),
           ...natsLogin(options.natsCredentials?.[name]),
           ...options.env,
           ...options.serviceEnv?.[name],

@@ -1,5 +1,5 @@
-import { ControlPlane } from '@sightline/auth';
-import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { ControlPlane, RequestAuth, sessionCookieName, WebSessions } from '@sightline/auth';
+import { createHttpServer, parseOrigins, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { NatsAnalyticsClient } from './adapters/analytics-client.js';
 import { ChatStore } from './adapters/chat-store.js';
 import { ControlPlaneDirectory } from './adapters/device-directory.js';
@@ -43,6 +43,12 @@ export async function buildApp(
   const ctx: HandlerContext = {
     config,
     control,
+    // Sessions are opened and ended by the gateway; chat only reads them (KV web_sessions).
+    auth: new RequestAuth(control, {
+      sessions: await WebSessions.open(runtime.nc),
+      cookieName: sessionCookieName(config.SESSION_COOKIE_SECURE),
+      allowedOrigins: parseOrigins(config.CORS_ORIGINS),
+    }),
     store: await ChatStore.open(runtime.nc, config.MAX_HISTORY_MESSAGES),
     directory: new ControlPlaneDirectory(control),
     turn: {

@@ -22,6 +22,11 @@ export const ChatEnv = Type.Object({
   DISPLAY_TIMEZONE: Type.String({ default: 'UTC' }),
   /** Messages kept per chat in KV; older ones are dropped from the stored history. */
   MAX_HISTORY_MESSAGES: Type.Integer({ minimum: 2, default: 200 }),
+  /**
+   * The gateway's SESSION_COOKIE_SECURE, so chat reads the same cookie name (`__Host-sl_session`
+   * when true, `sl_session` on a plain-http local stack).
+   */
+  SESSION_COOKIE_SECURE: Type.Boolean({ default: true }),
 });
 
 export type ChatConfig = ReturnType<typeof loadConfig>;

@@ -1,9 +1,9 @@
 import websocket from '@fastify/websocket';
-import { ControlPlane } from '@sightline/auth';
+import { ControlPlane, RequestAuth, sessionCookieName, WebSessions } from '@sightline/auth';
 import { buckets } from '@sightline/contracts';
 import { dashboardPlugin } from '@sightline/dashboard';
 import { JsonBucket } from '@sightline/nats';
-import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { createHttpServer, parseOrigins, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { AnalysisStreams } from './adapters/analysis-streams.js';
 import { ConnectionSlots } from './adapters/connection-slots.js';
 import { HubRegistry } from './adapters/hub-registry.js';
@@ -19,6 +19,7 @@ import type { GatewayConfig } from './config.js';
 import { controlPlanePlugin } from './control/index.js';
 import type { OutgoingAnalyticEvent } from './domain/analytic-event.js';
 import { labelRoutes } from './handlers/labels.js';
+import { sessionRoutes } from './handlers/sessions.js';
 import { sseAnalysisRoutes } from './handlers/sse-analysis.js';
 import { streamTicketRoutes } from './handlers/stream-tickets.js';
 import { upstreamProxyRoutes } from './handlers/upstream-proxy.js';
@@ -38,7 +39,17 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   const metrics = createGatewayMetrics(registry);
   const positions = new StreamPositions(nc, js);
   const tickets = new TicketStore(new JsonBucket(sessions), config.TICKET_TTL_MS);
-  const principals = new Principals(control, tickets);
+  const cookie = {
+    name: sessionCookieName(config.SESSION_COOKIE_SECURE),
+    secure: config.SESSION_COOKIE_SECURE,
+  };
+  // Browser cookie sessions live in their own bucket (KV `web_sessions`, with a TTL).
+  const auth = new RequestAuth(control, {
+    sessions: await WebSessions.open(nc),
+    cookieName: cookie.name,
+    allowedOrigins: parseOrigins(config.CORS_ORIGINS),
+  });
+  const principals = new Principals(auth, tickets);
   const slots = new ConnectionSlots({
     bucket: new JsonBucket(sessions),
     instance: config.INSTANCE_ID,
@@ -51,7 +62,7 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   const eventHubs = new HubRegistry<JsHub<OutgoingAnalyticEvent>>(config.HUB_LINGER_MS, (n) =>
     metrics.hubs.set({ kind: 'events' }, n),
   );
-  const auth = wsAuth(principals, config.WS_AUTH_TIMEOUT_MS);
+  const socketAuth = wsAuth(principals, config.WS_AUTH_TIMEOUT_MS);
   const stopStreams = () => {
     streams.stop();
     sockets.closeAll();
@@ -76,12 +87,18 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   });
   await http.register(sseAnalysisRoutes, { control, principals, streams });
   await http.register(streamTicketRoutes, { principals, tickets });
-  await http.register(wsLiveRoutes, { control, auth, live, sockets, metrics, config });
+  await http.register(sessionRoutes, {
+    auth,
+    cookie,
+    ttlMs: config.SESSION_TTL_MS,
+    opensLimit: new PerMinuteLimit(config.SESSIONS_PER_MINUTE),
+  });
+  await http.register(wsLiveRoutes, { control, auth: socketAuth, live, sockets, metrics, config });
   const labelsLimit = new PerMinuteLimit(config.LABELS_RATE_PER_MINUTE);
   await http.register(labelRoutes, {
     control,
     principals,
-    auth,
+    auth: socketAuth,
     live,
     sockets,
     metrics,
@@ -90,7 +107,7 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   });
   await http.register(wsEventsRoutes, {
     control,
-    auth,
+    auth: socketAuth,
     js,
     positions,
     hubs: eventHubs,
@@ -101,6 +118,7 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   });
   await http.register(controlPlanePlugin, {
     control,
+    auth,
     nc,
     js,
     logger,

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { WEB_SESSION_MAX_TTL_MS } from '@sightline/contracts';
 import { BaseEnv, loadEnv } from '@sightline/service-kit';
 import { type Static, Type } from '@sinclair/typebox';
 
@@ -28,6 +29,16 @@ export const GatewayEnv = Type.Object({
   SLOT_REFRESH_MS: Ms(50, 10_000),
   /** Lifetime of a stream ticket (single use). */
   TICKET_TTL_MS: Ms(1000, 30_000),
+  /** Lifetime of a browser cookie session (POST /api/v1/sessions); at most the bucket's 24 h TTL. */
+  SESSION_TTL_MS: Type.Integer({ minimum: 60_000, maximum: WEB_SESSION_MAX_TTL_MS, default: 8 * 3_600_000 }),
+  /**
+   * Mark the session cookie `Secure` (and name it `__Host-sl_session`). Turn off only for a
+   * plain-http stack such as the local one on http://127.0.0.1:8080: not every browser keeps a
+   * Secure cookie from plain http (Chromium and Firefox do for localhost; others may not).
+   */
+  SESSION_COOKIE_SECURE: Type.Boolean({ default: true }),
+  /** Sessions a key may open a minute, per replica; beyond it 429 + Retry-After. */
+  SESSIONS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** A shared subscription with no client left is kept this long (reconnects reuse it). */
   HUB_LINGER_MS: Ms(0, 5000),
   /** WebSocket: ping interval; a socket that missed a pong by the next ping is closed. */

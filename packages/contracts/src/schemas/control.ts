@@ -45,3 +45,19 @@ export const Device = Type.Object(
   { additionalProperties: false },
 );
 export type Device = Static<typeof Device>;
+
+/**
+ * A browser cookie session as KV `web_sessions` stores it (keyed by the SHA-256 of the session
+ * id, never the id itself). It names the API key it was opened with, so each use re-checks that
+ * key: revoking or expiring the key ends its sessions.
+ */
+export const WebSession = Type.Object(
+  {
+    tenantId: Id,
+    keyId: Id,
+    createdAt: Type.Number(),
+    expiresAt: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type WebSession = Static<typeof WebSession>;

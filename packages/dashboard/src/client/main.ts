@@ -7,9 +7,9 @@ import { h } from './lib/dom.js';
 import { EventFeed } from './lib/event-feed.js';
 import { Api } from './lib/http.js';
 import { LiveModel } from './lib/live-model.js';
-import { session } from './lib/session.js';
+import { type SessionInfo, session } from './lib/session.js';
 import { Signal } from './lib/signal.js';
-import { openTicketSocket } from './lib/socket.js';
+import { openSessionSocket } from './lib/socket.js';
 import { type DeviceSummary, type FrameData, listOf } from './lib/types.js';
 import { renderChatPanel } from './views/chat-panel.js';
 import { renderDeviceView } from './views/device-view.js';
@@ -32,25 +32,35 @@ function routeHash(route: Route): string {
   return route.view === 'grid' ? '#/' : `#/${route.view}/${encodeURIComponent(route.deviceId)}`;
 }
 
-function start(key: string): void {
+/** Signed in: the session cookie authenticates everything from here on. */
+function start(_info: SessionInfo): void {
   let signedOut = false;
-  const signOut = (notice?: string) => {
+  const signOut = async (notice?: string) => {
     if (signedOut) return;
     signedOut = true;
-    session.signOut();
     for (const loop of ctx.links.value.values()) loop.stop();
     clearInterval(healthTimer);
-    renderSignIn(
-      root,
-      (k) => {
-        session.signIn(k);
-        location.reload();
-      },
-      notice,
-    );
+    await session.close();
+    renderSignIn(root, () => location.reload(), notice);
+  };
+  // A 401 may come from a route that does not take the cookie; only the gateway can say whether
+  // the session itself ended (expired, or its key revoked). One check at a time.
+  let checking = false;
+  const confirmSessionEnded = () => {
+    if (checking || signedOut) return;
+    checking = true;
+    void session
+      .current()
+      .then((info) => {
+        if (!info) void signOut('Your session ended (expired, or its key was revoked). Sign in again.');
+      })
+      .catch(() => {})
+      .finally(() => {
+        checking = false;
+      });
   };
   const ctx: AppContext = {
-    api: new Api(key, () => signOut('Your key is no longer accepted. Sign in again.')),
+    api: new Api(confirmSessionEnded),
     live: new LiveModel(),
     devices: new Signal<DeviceSummary[]>([]),
     scenes: new Map(),
@@ -75,7 +85,7 @@ function start(key: string): void {
       { class: 'top' },
       h('h1', {}, 'Sightline'),
       status,
-      h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'),
+      h('button', { type: 'button', class: 'link', onclick: () => void signOut() }, 'Sign out'),
     ),
     h('div', { class: 'layout' }, main, aside),
   );
@@ -83,11 +93,11 @@ function start(key: string): void {
   const links = new Map<string, ReconnectLoop>();
   links.set(
     'Analysis',
-    openAnalysisStream(ctx.api, (result) => ctx.live.addAnalysis(result)),
+    openAnalysisStream((result) => ctx.live.addAnalysis(result)),
   );
   links.set(
     'Events',
-    openTicketSocket(ctx.api, '/ws/events', (m) => feed.add(m)),
+    openSessionSocket('/ws/events', (m) => feed.add(m)),
   );
   ctx.links.set(links);
   renderStatusBar(ctx, status);
@@ -106,7 +116,7 @@ function start(key: string): void {
       if (next.has(name)) continue;
       next.set(
         name,
-        openTicketSocket(ctx.api, `/ws/stream/${encodeURIComponent(device.deviceId)}`, (m) => {
+        openSessionSocket(`/ws/stream/${encodeURIComponent(device.deviceId)}`, (m) => {
           void ctx.live.addFrame(device.deviceId, m as FrameData).catch(() => {});
         }),
       );
@@ -150,10 +160,9 @@ function start(key: string): void {
     });
 }
 
-const key = session.key;
-if (key) start(key);
-else
-  renderSignIn(root, (k) => {
-    session.signIn(k);
-    start(k);
-  });
+// Signed in already when the browser holds a live session cookie (HttpOnly: only the server can tell).
+session.forgetLegacyKey();
+session.current().then(
+  (info) => (info ? start(info) : renderSignIn(root, start)),
+  (err) => renderSignIn(root, start, `Could not reach the server: ${String(err)}`),
+);

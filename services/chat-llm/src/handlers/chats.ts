@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { authenticate } from '@sightline/auth';
 import { ApiError, type Chat, CreateChatBody, compile } from '@sightline/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { HandlerContext } from './context.js';
@@ -13,7 +12,7 @@ const summary = ({ messages, ...chat }: Chat) => ({ ...chat, messageCount: messa
 /** `/chats` CRUD. Another tenant's chat is a 404, exactly like one that does not exist. */
 export function registerChatRoutes(app: FastifyInstance, ctx: HandlerContext): void {
   app.post('/chats', async (request, reply) => {
-    const principal = await authenticate(ctx.control, request, ['chat:write']);
+    const principal = await ctx.auth.authenticate(request, ['chat:write']);
     const body = request.body ?? {};
     if (!createBody.check(body))
       throw new ApiError('bad_request', `invalid chat: ${createBody.errors(body).join('; ')}`);
@@ -38,20 +37,20 @@ export function registerChatRoutes(app: FastifyInstance, ctx: HandlerContext): v
   });
 
   app.get('/chats', async (request) => {
-    const principal = await authenticate(ctx.control, request, READ_SCOPES);
+    const principal = await ctx.auth.authenticate(request, READ_SCOPES);
     const chats = await ctx.store.list(principal.tenantId);
     return { chats: chats.sort((a, b) => b.createdAt - a.createdAt).map(summary) };
   });
 
   app.get<{ Params: { chatId: string } }>('/chats/:chatId', async (request) => {
-    const principal = await authenticate(ctx.control, request, READ_SCOPES);
+    const principal = await ctx.auth.authenticate(request, READ_SCOPES);
     const chat = await ctx.store.get(principal.tenantId, request.params.chatId);
     if (!chat) throw new ApiError('not_found', `chat ${request.params.chatId} not found`);
     return chat;
   });
 
   app.delete<{ Params: { chatId: string } }>('/chats/:chatId', async (request, reply) => {
-    const principal = await authenticate(ctx.control, request, ['chat:write']);
+    const principal = await ctx.auth.authenticate(request, ['chat:write']);
     if (!(await ctx.store.delete(principal.tenantId, request.params.chatId))) {
       throw new ApiError('not_found', `chat ${request.params.chatId} not found`);
     }

@@ -1,4 +1,4 @@
-import type { ControlPlane } from '@sightline/auth';
+import type { ControlPlane, RequestAuth } from '@sightline/auth';
 import type { ChatStore } from '../adapters/chat-store.js';
 import type { ChatConfig } from '../config.js';
 import type { ConcurrencyLimiter, RateLimiter } from '../domain/limits.js';
@@ -10,6 +10,8 @@ import type { ChatMetrics } from '../metrics.js';
 export interface HandlerContext {
   config: ChatConfig;
   control: ControlPlane;
+  /** API key header, or the dashboard's session cookie (opened at the gateway) with its CSRF check. */
+  auth: RequestAuth;
   store: ChatStore;
   directory: DirectoryPort;
   turn: TurnDeps;

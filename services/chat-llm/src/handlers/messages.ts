@@ -1,4 +1,4 @@
-import { authenticate, type Principal } from '@sightline/auth';
+import type { Principal } from '@sightline/auth';
 import { ApiError, type Chat, type ChatStreamEvent } from '@sightline/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sseLine } from '../domain/sse.js';
@@ -20,7 +20,7 @@ interface PostMessage {
  */
 export function registerMessageRoutes(app: FastifyInstance, ctx: HandlerContext): void {
   app.post<PostMessage>('/chats/:chatId/messages', async (request, reply) => {
-    const principal = await authenticate(ctx.control, request, ['chat:write']);
+    const principal = await ctx.auth.authenticate(request, ['chat:write']);
     const prompt = readPrompt(ctx, request.body);
     const chat = await ctx.store.get(principal.tenantId, request.params.chatId);
     if (!chat) throw new ApiError('not_found', `chat ${request.params.chatId} not found`);

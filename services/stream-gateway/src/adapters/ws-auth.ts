@@ -1,24 +1,24 @@
 import type { Principal } from '@sightline/auth';
-import { presentedKey } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { closeCodeOfStatus, closeCodes } from '../domain/ws-close.js';
-import type { Principals } from './principals.js';
+import { type Principals, streamScopes } from './principals.js';
 import { refuse } from './ws-sockets.js';
 
 const upgraded = new WeakMap<FastifyRequest, Principal>();
 
 /**
- * WebSocket auth. On the upgrade (a `preValidation` hook): an API key header or `?ticket=`, and
- * a bad one is refused as an HTTP error before any upgrade. Without either, the socket opens and
- * its first message must be `{"type":"auth","token":"<API key or ticket>"}` within the timeout.
+ * WebSocket auth. On the upgrade (a `preValidation` hook): an API key header, `?ticket=` or the
+ * session cookie, and a bad one is refused as an HTTP error before any upgrade. A cookie also
+ * needs an allowed Origin: browsers attach cookies to cross-site WebSocket handshakes too.
+ * Without any, the socket opens and its first message must be
+ * `{"type":"auth","token":"<API key or ticket>"}` within the timeout.
  */
 export function wsAuth(principals: Principals, timeoutMs: number) {
   const preValidation = async (request: FastifyRequest) => {
-    const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
-    if (presentedKey(request) === undefined && typeof ticket !== 'string') return;
-    upgraded.set(request, await principals.ofRequest(request));
+    if (!principals.hasCredential(request)) return;
+    upgraded.set(request, await principals.ofRequest(request, streamScopes, { checkOrigin: true }));
   };
 
   /** The socket's principal, or undefined after closing it with the matching code. */

@@ -1,4 +1,4 @@
-import type { AuditLog, ControlPlane } from '@sightline/auth';
+import type { AuditLog, ControlPlane, RequestAuth } from '@sightline/auth';
 import type { JetStreamClient, NatsConnection } from '@sightline/nats';
 import type { Logger, Registry } from '@sightline/service-kit';
 
@@ -29,6 +29,8 @@ export interface WebhookOptions {
 
 export interface ControlPlaneDeps {
   control: ControlPlane;
+  /** Header key or session cookie (with the CSRF Origin check), for every route's guard. */
+  auth: RequestAuth;
   nc: NatsConnection;
   js: JetStreamClient;
   logger: Logger;

@@ -1,4 +1,3 @@
-import { authenticate } from '@sightline/auth';
 import { ApiError } from '@sightline/contracts';
 import { Counter, metricPrefix } from '@sightline/service-kit';
 import type { ControlPlaneDeps, Guard, ResolvedOptions } from './deps.js';
@@ -10,7 +9,10 @@ function tooMany(retryAfterSec: number, who: string): ApiError {
   });
 }
 
-/** Per-IP limiting for every request, then per-key limiting and scope checks for each route. */
+/**
+ * Per-IP limiting for every request, then per-key limiting and scope checks for each route. A
+ * cookie session counts against the limit of the key it was opened with.
+ */
 export function createGuard(deps: ControlPlaneDeps, opts: ResolvedOptions) {
   const { perKey, perIp, windowMs } = opts.rateLimit;
   const byKey = new RateLimiter(perKey, windowMs);
@@ -31,7 +33,7 @@ export function createGuard(deps: ControlPlaneDeps, opts: ResolvedOptions) {
   };
 
   const guard: Guard = async (request, anyOf) => {
-    const principal = await authenticate(deps.control, request, anyOf);
+    const principal = await deps.auth.authenticate(request, anyOf);
     const wait = byKey.hit(principal.keyId);
     if (wait > 0) {
       limited.inc({ by: 'key' });

@@ -11,12 +11,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'Tenants, API keys, devices, scenes, read models, webhooks and audit. Authenticate with ' +
-          '`Authorization: Bearer sl_<keyId>_<secret>`. Errors are `{"error":{"code","message"}}`.',
+          '`Authorization: Bearer sl_<keyId>_<secret>`, or in a browser with the session cookie ' +
+          'from `POST /api/v1/sessions` (state-changing requests then need an allowed `Origin`). ' +
+          'Errors are `{"error":{"code","message"}}`.',
       },
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'sl_<keyId>_<secret>' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'sl_<keyId>_<secret>' },
+          // `sl_session` where SESSION_COOKIE_SECURE=false (plain-http local stacks).
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-sl_session' },
+        },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { sessionCookie: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

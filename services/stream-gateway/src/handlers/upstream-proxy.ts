@@ -28,6 +28,12 @@ export async function upstreamProxyRoutes(app: FastifyInstance, opts: UpstreamOp
   const forward = (base: string) => (request: FastifyRequest, reply: FastifyReply) =>
     // The request body (a stream, from the parser below) is forwarded as it is.
     reply.from(`${base}${request.url}`, {
+      // Keep the browser's Host, as the Ingress does: chat-llm's CSRF check of a cookie session
+      // compares the Origin with it (reply-from would send the upstream's host:port).
+      rewriteRequestHeaders: (original, headers) => ({
+        ...headers,
+        host: original.headers.host ?? headers.host,
+      }),
       rewriteHeaders: (headers) => ({ ...headers, 'x-accel-buffering': 'no' }),
     });
 

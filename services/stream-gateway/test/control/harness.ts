@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { ControlPlane } from '@sightline/auth';
+import { ControlPlane, RequestAuth, WebSessions } from '@sightline/auth';
 import type { Scope } from '@sightline/contracts';
 import { connectNats, jetstream, type NatsConnection, provisionAll } from '@sightline/nats';
 import { createHttpServer, createLogger, createRegistry, type Registry } from '@sightline/service-kit';
@@ -46,8 +46,14 @@ export async function startHarness(options: ControlPlaneOptions = {}): Promise<H
   });
   const registry = createRegistry('stream-gateway');
   const app = createHttpServer({ logger, registry, readiness: { checks: {} } });
+  const auth = new RequestAuth(control, {
+    sessions: await WebSessions.open(nc),
+    cookieName: 'sl_session',
+    allowedOrigins: [],
+  });
   await app.register(controlPlanePlugin, {
     control,
+    auth,
     nc,
     js: jetstream(nc),
     logger,

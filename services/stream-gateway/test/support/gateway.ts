@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { ControlPlane } from '@sightline/auth';
 import { type AnalysisResult, type Scope, streams, subjects } from '@sightline/contracts';
 import { connectNats, jetstream, provisionAll, publishJson } from '@sightline/nats';
@@ -18,11 +19,14 @@ export interface RunningGateway {
   crash(): Promise<void>;
 }
 
-export async function runtimeFor(natsUrl: string): Promise<ServiceRuntime> {
+/** A runtime on its own connection; with `logLines`, every log line (info and up) is kept there. */
+export async function runtimeFor(natsUrl: string, logLines?: string[]): Promise<ServiceRuntime> {
   const nc = await connectNats({ url: natsUrl, name: 'stream-gateway-test' });
   await provisionAll(nc);
   return {
-    logger: createLogger({ service: 'stream-gateway', version: 'test', level: 'silent' }),
+    logger: logLines
+      ? capturingLogger(logLines)
+      : createLogger({ service: 'stream-gateway', version: 'test', level: 'silent' }),
     registry: createRegistry('stream-gateway'),
     nc,
     js: jetstream(nc),
@@ -30,14 +34,28 @@ export async function runtimeFor(natsUrl: string): Promise<ServiceRuntime> {
   };
 }
 
-/** A gateway replica: the real buildApp, listening on 127.0.0.1 (a given port to "restart" one). */
+function capturingLogger(lines: string[]) {
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return createLogger({ service: 'stream-gateway', version: 'test', level: 'info', destination });
+}
+
+/**
+ * A gateway replica: the real buildApp, listening on 127.0.0.1 (a given port to "restart" one).
+ * Pass `logLines` to keep what it logs (to search it for leaked secrets).
+ */
 export async function startGateway(
   natsUrl: string,
   env: Record<string, string> = {},
   port = 0,
+  logLines?: string[],
 ): Promise<RunningGateway> {
   const config = loadConfig({ NATS_URL: natsUrl, LOG_LEVEL: 'silent', ...env });
-  const runtime = await runtimeFor(natsUrl);
+  const runtime = await runtimeFor(natsUrl, logLines);
   const app = await buildApp(runtime, config);
   await app.http.listen({ host: '127.0.0.1', port });
   await app.start();

@@ -1,20 +1,18 @@
 import type { AnalysisResult } from '@sightline/contracts';
 import { ReconnectLoop } from './connection.js';
-import type { Api } from './http.js';
 
 /**
- * `GET /api/v1/devices/analysis/stream/all?ticket=`. While a connection lives, EventSource
- * resumes by itself with Last-Event-ID. When it gives up (the ticket is single use, so a native
- * retry after a drop is refused) we take a fresh ticket and pass the last id as `lastEventId`,
- * which the gateway treats exactly like the header: no event is missed or repeated.
+ * `GET /api/v1/devices/analysis/stream/all`, authenticated by the session cookie the browser
+ * sends by itself. While the source lives, EventSource resumes on its own with Last-Event-ID
+ * (the cookie is still valid, unlike a spent ticket). When it gives up (a non-2xx answer, or the
+ * server's `disconnect`), we open a new one passing the last id as `lastEventId`, which the
+ * gateway treats exactly like the header: no event is missed or repeated.
  */
-export function openAnalysisStream(api: Api, onResult: (result: AnalysisResult) => void): ReconnectLoop {
+export function openAnalysisStream(onResult: (result: AnalysisResult) => void): ReconnectLoop {
   let lastEventId: string | undefined;
   const loop: ReconnectLoop = new ReconnectLoop(async (opened, ended) => {
-    const ticket = await api.streamTicket();
-    const params = new URLSearchParams({ ticket });
-    if (lastEventId) params.set('lastEventId', lastEventId);
-    const source = new EventSource(`/api/v1/devices/analysis/stream/all?${params}`);
+    const query = lastEventId ? `?lastEventId=${encodeURIComponent(lastEventId)}` : '';
+    const source = new EventSource(`/api/v1/devices/analysis/stream/all${query}`);
     source.onopen = opened;
     source.addEventListener('analysis_result', (event) => {
       const message = event as MessageEvent<string>;

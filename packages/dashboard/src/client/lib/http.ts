@@ -22,19 +22,18 @@ export async function errorFromResponse(res: Response): Promise<ApiCallError> {
   return new ApiCallError(res.status, code, message);
 }
 
-/** REST calls on the same origin with `Authorization: Bearer <key>`. */
+/**
+ * REST calls on the same origin, authenticated by the HttpOnly session cookie the browser sends
+ * by itself (credentials same-origin): this code never sees the key or the session id.
+ */
 export class Api {
-  constructor(
-    private readonly key: string,
-    private readonly onUnauthorized: () => void = () => {},
-  ) {}
+  constructor(private readonly onUnauthorized: () => void = () => {}) {}
 
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${this.key}`);
     if (init.body !== undefined && !headers.has('content-type'))
       headers.set('content-type', 'application/json');
-    return fetch(path, { ...init, headers });
+    return fetch(path, { ...init, headers, credentials: 'same-origin' });
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -53,15 +52,5 @@ export class Api {
 
   get<T>(path: string): Promise<T> {
     return this.json<T>('GET', path);
-  }
-
-  /** A single-use, short-lived ticket for one EventSource or WebSocket URL. */
-  async streamTicket(): Promise<string> {
-    const { ticket } = await this.json<{ ticket: string; expiresAt?: number | string }>(
-      'POST',
-      '/api/v1/stream-tickets',
-      {},
-    );
-    return ticket;
   }
 }

@@ -1,15 +1,13 @@
 import { ReconnectLoop } from './connection.js';
-import type { Api } from './http.js';
 
-/** A same-origin WebSocket on `path?ticket=`, reconnected with backoff, each time with a fresh ticket. */
-export function openTicketSocket(api: Api, path: string, onMessage: (data: unknown) => void): ReconnectLoop {
+/**
+ * A same-origin WebSocket on `path`, reconnected with backoff. The browser sends the session
+ * cookie (and its Origin, which the gateway checks) on the handshake: no ticket, no key.
+ */
+export function openSessionSocket(path: string, onMessage: (data: unknown) => void): ReconnectLoop {
   return new ReconnectLoop(async (opened, ended) => {
-    const ticket = await api.streamTicket();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const separator = path.includes('?') ? '&' : '?';
-    const ws = new WebSocket(
-      `${scheme}://${location.host}${path}${separator}ticket=${encodeURIComponent(ticket)}`,
-    );
+    const ws = new WebSocket(`${scheme}://${location.host}${path}`);
     ws.onopen = opened;
     ws.onmessage = (event) => {
       if (typeof event.data !== 'string') return;

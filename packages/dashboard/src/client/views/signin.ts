@@ -1,8 +1,22 @@
 import { h } from '../lib/dom.js';
-import { Api, ApiCallError } from '../lib/http.js';
+import { ApiCallError } from '../lib/http.js';
+import { type SessionInfo, session } from '../lib/session.js';
 
-/** The key is checked against the device list before it is kept, so a typo says so at once. */
-export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => void, notice?: string): void {
+/** Why a sign-in failed, in words for the form. */
+function signInError(err: unknown): string {
+  if (err instanceof ApiCallError && err.status === 401) return 'That key was not accepted.';
+  return `Could not sign in: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * The key opens a cookie session and is then dropped (the field is cleared). The session is read
+ * back at once, so a browser that refused the cookie (Secure cookie over plain http) says so.
+ */
+export function renderSignIn(
+  root: HTMLElement,
+  onSignedIn: (info: SessionInfo) => void,
+  notice?: string,
+): void {
   const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, notice ?? '');
   const input = h('input', {
     id: 'api-key',
@@ -24,7 +38,7 @@ export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => voi
     h(
       'p',
       { id: 'signin-help', class: 'hint' },
-      'Kept in this tab only (session storage); never sent in a URL.',
+      'Sent once to open a session; the browser keeps only a session cookie, never the key.',
     ),
     error,
     button,
@@ -36,13 +50,13 @@ export function renderSignIn(root: HTMLElement, onSignedIn: (key: string) => voi
     button.disabled = true;
     error.textContent = '';
     try {
-      await new Api(key).get('/api/v1/devices');
-      onSignedIn(key);
+      await session.open(key);
+      input.value = '';
+      const info = await session.current();
+      if (!info) throw new Error('the browser did not keep the session cookie (https needed?)');
+      onSignedIn(info);
     } catch (err) {
-      error.textContent =
-        err instanceof ApiCallError && err.status === 401
-          ? 'That key was not accepted.'
-          : `Could not sign in: ${err instanceof Error ? err.message : String(err)}`;
+      error.textContent = signInError(err);
       button.disabled = false;
       input.focus();
     }
