@@ -70,6 +70,14 @@ async function main() {
   const ports = {} as Record<ServiceName, number>;
   for (const [name, port] of Object.entries(defaultPorts))
     ports[name as ServiceName] = await portOrFree(port);
+  // Provision as the NATS admin before the services start: only admin may re-create a stream
+  // whose settings changed (FRAMES on an older store), which the services' users may not.
+  const nc = await connectNats({
+    url: nats.url,
+    name: 'local-stack',
+    ...('admin' in nats ? nats.admin : {}),
+  });
+  for (const r of await provisionAll(nc)) console.log(`stream ${r.stream} re-created: ${r.reason}`);
   const stack = await startStack({
     natsUrl: nats.url,
     natsCredentials: 'services' in nats ? nats.services : undefined,
@@ -84,12 +92,6 @@ async function main() {
     },
   });
 
-  const nc = await connectNats({
-    url: nats.url,
-    name: 'local-stack',
-    ...('admin' in nats ? nats.admin : {}),
-  });
-  await provisionAll(nc);
   const demo = await ensureDemoTenant(nc, join(stateDir, 'demo.json'), {
     gatewayUrl: stack.urls['stream-gateway'],
     ingestUrl: stack.urls.ingest,

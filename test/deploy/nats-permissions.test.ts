@@ -10,6 +10,7 @@ import {
   provisionConsumer,
   publishBytes,
 } from '@sightline/nats';
+import { waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from './support/paths.js';
 import {
@@ -75,7 +76,7 @@ describe('per-service NATS users on a real nats-server with the shipped config',
   it.each(services.map((s) => s.natsUser))(
     '%s provisions every stream and KV bucket at start, as runService does',
     async (user) => {
-      await expect(provisionAll(conns[user])).resolves.toBeUndefined();
+      await expect(provisionAll(conns[user])).resolves.toEqual([]);
     },
   );
 
@@ -123,16 +124,68 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     expect(msg?.subject).toMatch(/^frames\.t1\./);
     await expect(msg!.ackAck()).resolves.toBe(true);
 
+    // FRAMES keeps a frame only until inference acks it (interest retention): peek at one still waiting.
+    const adminJsm = await manager(conns.admin);
+    const waiting = (await adminJsm.streams.info(streams.frames.name)).state.last_seq;
     const chatJsm = await manager(conns.chat);
-    await expect(chatJsm.streams.getMessage(streams.frames.name, { seq: 1 })).rejects.toThrow();
+    await expect(chatJsm.streams.getMessage(streams.frames.name, { seq: waiting })).rejects.toThrow();
     await expect(
       provisionConsumer(conns.chat, { ...inferenceConsumer, durable: 'chat-peek' }),
     ).rejects.toThrow();
-    const adminJsm = await manager(conns.admin);
-    await expect(adminJsm.streams.getMessage(streams.frames.name, { seq: 1 })).resolves.toBeTruthy();
+    await expect(adminJsm.streams.getMessage(streams.frames.name, { seq: waiting })).resolves.toBeTruthy();
 
     const denied = conns.chat.subscribe(subjects.framesAll);
     await expect(denied.closed).resolves.toBeInstanceOf(Error);
+  });
+
+  it('lets analytics get a single frame by sequence (event images), never consume FRAMES', async () => {
+    await provisionAll(conns.admin);
+    const subject = subjects.frames('t1', 'cam-8');
+    const stored = await publishBytes(jetstream(conns.ingest), subject, new Uint8Array([0xff, 0xd8]), {
+      msgId: 'f-analytics-1',
+    });
+    const analyticsJsm = await manager(conns.analytics);
+    const frame = await analyticsJsm.streams.getMessage(streams.frames.name, { seq: stored.seq });
+    expect(frame?.subject).toBe(subject);
+    // Refused by the permissions, not by the stream.
+    await expect(
+      provisionConsumer(conns.analytics, { ...inferenceConsumer, durable: 'analytics-peek' }),
+    ).rejects.toThrow(/permission/i);
+    await expect(
+      analyticsJsm.consumers.add(streams.frames.name, { name: 'analytics-eph', filter_subject: subject }),
+    ).rejects.toThrow(/permission/i);
+    const denied = conns.analytics.subscribe(subjects.framesAll);
+    await expect(denied.closed).resolves.toBeInstanceOf(Error);
+  });
+
+  it('lets analytics read FRAME_HISTORY by sequence only, and neither chat nor the gateway read it at all', async () => {
+    await provisionAll(conns.admin);
+    const subject = subjects.frames('t1', 'cam-9');
+    const stored = await publishBytes(jetstream(conns.ingest), subject, new Uint8Array([0xff, 0xd8]), {
+      msgId: 'f-history-1',
+    });
+    const analyticsJsm = await manager(conns.analytics);
+    const kept = await waitFor(
+      () => analyticsJsm.streams.getMessage(streams.frameHistory.name, { seq: stored.seq }),
+      {
+        what: 'the frame in FRAME_HISTORY',
+      },
+    );
+    expect(kept?.subject).toBe(subject);
+    await expect(
+      analyticsJsm.consumers.add(streams.frameHistory.name, { name: 'analytics-history' }),
+    ).rejects.toThrow(/permission/i);
+    for (const user of ['chat', 'gateway'] as const) {
+      const jsm = await manager(conns[user]);
+      await expect(
+        jsm.streams.getMessage(streams.frameHistory.name, { seq: stored.seq }),
+        user,
+      ).rejects.toThrow();
+      await expect(
+        jsm.consumers.add(streams.frameHistory.name, { name: `${user}-history` }),
+        user,
+      ).rejects.toThrow();
+    }
   });
 
   it('lets a service write only its own KV buckets', async () => {
@@ -146,5 +199,20 @@ describe('per-service NATS users on a real nats-server with the shipped config',
     await expect(chatsOfChat.put('c1', { at: 1 })).resolves.toBeGreaterThan(0);
     const tenantsOfChat = await JsonBucket.open<{ at: number }>(conns.chat, buckets.tenants);
     await expect(tenantsOfChat.put('t1', { at: 1 })).rejects.toThrow();
+  });
+
+  it('lets only the gateway open and end cookie sessions; chat reads them to accept the cookie', async () => {
+    const session = { tenantId: 't1', keyId: 'k1', createdAt: 1, expiresAt: 2 };
+    const ofGateway = await JsonBucket.open<typeof session>(conns.gateway, buckets.webSessions);
+    await expect(ofGateway.put('s1', session)).resolves.toBeGreaterThan(0);
+    const ofChat = await JsonBucket.open<typeof session>(conns.chat, buckets.webSessions);
+    await expect(ofChat.get('s1')).resolves.toEqual(session);
+    await expect(ofChat.put('s1', session)).rejects.toThrow();
+    await expect(ofChat.delete('s1')).rejects.toThrow();
+    for (const user of ['ingest', 'inference', 'analytics'] as const) {
+      const bucket = await JsonBucket.open<typeof session>(conns[user], buckets.webSessions);
+      await expect(bucket.put('s2', session), user).rejects.toThrow();
+    }
+    await expect(ofGateway.delete('s1')).resolves.toBeUndefined();
   });
 });

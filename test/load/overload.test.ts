@@ -11,8 +11,9 @@ import {
   waitFor,
 } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { balanceBooks, expectBooksBalance } from './support/books.js';
 import { type Camera, CameraFleet, readSequence, to1080p } from './support/cameras.js';
-import { countedDrops, pipelineLedger } from './support/ledger.js';
+import { pipelineLedger } from './support/ledger.js';
 import { scrape } from './support/metrics.js';
 import { loadProfile } from './support/profile.js';
 import { machineNote, writeReport } from './support/report.js';
@@ -139,11 +140,14 @@ describe(`overload, ${profile.name} profile`, () => {
       await Promise.all(pipeline.map(async (name) => [name, await scrape(stack.urls[name])] as const)),
     );
     const ledger = pipelineLedger(metrics);
-    const acceptedIds = new Set(fleet.accepted.map((a) => a.frameId));
+    const books = balanceBooks({
+      counts: fleet.counts,
+      accepted: fleet.accepted,
+      onSse: results,
+      duplicatesOnSse,
+      ledger,
+    });
     const analysed = fleet.accepted.filter((a) => results.has(a.frameId));
-    const foreignOnSse = [...results.keys()].filter((id) => !acceptedIds.has(id)).length;
-    const notAnalysed = acceptedIds.size - analysed.length;
-    const drops = countedDrops(ledger);
     const endToEndMs = analysed.map((a) => results.get(a.frameId)!.receivedAt - a.acceptedAt);
     const pipelineMs = analysed.map((a) => results.get(a.frameId)!.latencyMs ?? Number.NaN);
     const memory = Object.fromEntries(
@@ -164,15 +168,7 @@ describe(`overload, ${profile.name} profile`, () => {
         hd1080p: cameras.filter((c) => c.frames[0]!.length > 100_000).length,
       },
       client: fleet.counts,
-      books: {
-        accepted: acceptedIds.size,
-        analysed: analysed.length,
-        droppedWithReason: drops,
-        unaccounted: notAnalysed - drops,
-        vanishedBeforeInference: ledger.ingest.published - ledger.inference.handled,
-        duplicatesOnSse,
-        foreignOnSse,
-      },
+      books,
       ledger,
       analysedPerSecond: Math.round((analysed.length / feedSeconds) * 10) / 10,
       latencyMs: {
@@ -189,15 +185,11 @@ describe(`overload, ${profile.name} profile`, () => {
     );
 
     // Ingest's own count of published frames is what the cameras were told was accepted.
-    expect(ledger.ingest.published).toBe(acceptedIds.size);
+    expect(ledger.ingest.published).toBe(books.accepted);
     // Pacing skipped the frames of the cameras pushing above their detect fps, each counted by reason.
     expect(fleet.counts.skippedByPacing).toBeGreaterThan(0);
     expect(ledger.ingest.skippedByReason.above_detect_fps).toBe(fleet.counts.skippedByPacing);
-    // Books balance: every accepted frame was analysed (once) or dropped with a counted reason.
-    expect(figures.books.vanishedBeforeInference).toBe(0);
-    expect(notAnalysed).toBe(drops);
-    expect(duplicatesOnSse).toBe(0);
-    expect(foreignOnSse).toBe(0);
+    expectBooksBalance(books);
     // Memory stops growing after warm-up, and every service stayed ready.
     for (const [name, verdict] of Object.entries(memory)) expect(verdict.bounded, `${name} RSS`).toBe(true);
     expect(notReady).toEqual([]);

@@ -8,6 +8,8 @@ export const errorCodes = {
   unsupportedMediaType: 'unsupported_media_type',
   tooManyRequests: 'too_many_requests',
   unavailable: 'unavailable',
+  /** A device already has as many frames waiting for analysis as FRAMES holds: retry later. */
+  backlogFull: 'backlog_full',
   internal: 'internal',
 } as const;
 
@@ -22,6 +24,7 @@ export const statusOfCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,
+  backlog_full: 503,
   internal: 500,
 };
 

@@ -6,26 +6,42 @@ export type Outcome =
   | { kind: 'retry'; delayMs: number; reason: string }
   | { kind: 'drop'; reason: string };
 
+/**
+ * The outcome is known later (the handler waits on slow I/O for this message): the loop goes on
+ * pulling and settles the message when `settled` resolves, so one slow message does not hold up
+ * the others. The handler keeps whatever ordering its messages need among themselves.
+ */
+export interface DeferredOutcome {
+  kind: 'deferred';
+  settled: Promise<Outcome>;
+}
+
 export const outcome = {
   ack: (): Outcome => ({ kind: 'ack' }),
   retry: (reason: string, delayMs = 1000): Outcome => ({ kind: 'retry', reason, delayMs }),
   drop: (reason: string): Outcome => ({ kind: 'drop', reason }),
+  deferred: (settled: Promise<Outcome>): DeferredOutcome => ({ kind: 'deferred', settled }),
 };
 
 export interface ConsumeLoopOptions {
   js: JetStreamClient;
   stream: string;
   durable: string;
-  handler: (msg: JsMsg) => Promise<Outcome>;
+  handler: (msg: JsMsg) => Promise<Outcome | DeferredOutcome>;
   /** Messages buffered client-side; keep small so replicas share the work fairly. */
   maxMessages?: number;
+  /**
+   * Deferred messages left unsettled at once before the loop waits for one (default 32). Keep it
+   * under the consumer's max_ack_pending, and their work under its ack wait.
+   */
+  maxDeferred?: number;
   /** Every outcome, for metrics (drops are counted by reason there). */
   onOutcome?: (result: Outcome, msg: JsMsg) => void;
   onError?: (err: unknown) => void;
 }
 
 export interface ConsumeLoop {
-  /** Stop pulling, let the message in hand finish, then resolve. */
+  /** Stop pulling, let the message in hand (and every deferred one) finish, then resolve. */
   stop(): Promise<void>;
   /** Resolves when the loop ends. */
   done: Promise<void>;
@@ -40,6 +56,15 @@ async function settle(msg: JsMsg, result: Outcome): Promise<void> {
   else msg.term();
 }
 
+async function runHandler(options: ConsumeLoopOptions, msg: JsMsg): Promise<Outcome | DeferredOutcome> {
+  try {
+    return await options.handler(msg);
+  } catch (err) {
+    options.onError?.(err);
+    return outcome.retry(`handler threw: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
 /**
  * The one consume loop: pull from a durable consumer, run the handler, settle the message by
  * the outcome. A throwing handler is a retry, never a crash. Re-attaches if the consumer
@@ -47,30 +72,45 @@ async function settle(msg: JsMsg, result: Outcome): Promise<void> {
  */
 export async function startConsumeLoop(options: ConsumeLoopOptions): Promise<ConsumeLoop> {
   const consumer = await options.js.consumers.get(options.stream, options.durable);
+  const maxDeferred = options.maxDeferred ?? 32;
+  const deferred = new Set<Promise<void>>();
   let stopping = false;
   let messages: ConsumerMessages | undefined;
+
+  const finish = async (msg: JsMsg, result: Outcome) => {
+    await settle(msg, result).catch((err) => options.onError?.(err));
+    options.onOutcome?.(result, msg);
+  };
+  const finishLater = (msg: JsMsg, settled: Promise<Outcome>) => {
+    const done: Promise<void> = settled
+      .catch((err: unknown) => {
+        options.onError?.(err);
+        return outcome.retry(`deferred outcome failed: ${(err as Error)?.message ?? String(err)}`);
+      })
+      .then((result) => finish(msg, result))
+      .finally(() => deferred.delete(done));
+    deferred.add(done);
+  };
 
   const run = async () => {
     while (!stopping) {
       messages = await consumer.consume({ max_messages: options.maxMessages ?? 16 });
       for await (const msg of messages) {
-        let result: Outcome;
-        try {
-          result = await options.handler(msg);
-        } catch (err) {
-          options.onError?.(err);
-          result = outcome.retry(`handler threw: ${(err as Error)?.message ?? String(err)}`);
-        }
-        await settle(msg, result).catch((err) => options.onError?.(err));
-        options.onOutcome?.(result, msg);
+        const result = await runHandler(options, msg);
+        if (result.kind === 'deferred') finishLater(msg, result.settled);
+        else await finish(msg, result);
+        while (deferred.size >= maxDeferred) await Promise.race(deferred);
         if (stopping) break;
       }
     }
   };
 
-  const done = run().catch((err) => {
-    if (!stopping) options.onError?.(err);
-  });
+  const done = run()
+    .catch((err) => {
+      if (!stopping) options.onError?.(err);
+    })
+    .then(() => Promise.all(deferred))
+    .then(() => undefined);
 
   return {
     done,

@@ -5,6 +5,7 @@ export { type ConnectOptions, connectNats } from './connect.js';
 export {
   type ConsumeLoop,
   type ConsumeLoopOptions,
+  type DeferredOutcome,
   type Outcome,
   outcome,
   startConsumeLoop,
@@ -16,6 +17,8 @@ export {
   provisionAll,
   provisionBuckets,
   provisionConsumer,
+  provisionEnsuredConsumers,
   provisionStreams,
+  type StreamReplacement,
 } from './provision.js';
-export { type PublishOptions, publishBytes, publishJson } from './publish.js';
+export { isSubjectFull, type PublishOptions, publishBytes, publishJson } from './publish.js';

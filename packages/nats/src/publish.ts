@@ -11,6 +11,19 @@ export interface PublishOptions {
 
 const encoder = new TextEncoder();
 
+/** JetStream's err_code for "maximum messages per subject exceeded" (discard new per subject). */
+const SUBJECT_FULL_ERR_CODE = 10077;
+
+/**
+ * True when a publish was refused because its subject already holds the stream's
+ * max_msgs_per_subject (a stream with discard new per subject, such as FRAMES). Matched by name
+ * and code rather than instanceof, so a second copy of @nats-io/jetstream still matches.
+ */
+export function isSubjectFull(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown } | undefined;
+  return e?.name === 'JetStreamApiError' && e.code === SUBJECT_FULL_ERR_CODE;
+}
+
 export async function publishBytes(
   js: JetStreamClient,
   subject: string,

@@ -131,4 +131,51 @@ describe('consume loop', () => {
     expect(info.num_ack_pending).toBe(0);
     await nc.drain();
   });
+
+  it('pulls on while a deferred outcome is pending, then settles it', async () => {
+    const nc = await connectNats({ url: nats.url, name: 'test-deferred' });
+    await provisionAll(nc);
+    const js = jetstream(nc);
+    const durable = 'deferred-test';
+    await provisionConsumer(nc, {
+      stream: streams.analysis.name,
+      durable,
+      filterSubjects: ['analysis.deferred.>'],
+      ackWaitMs: 5000,
+      maxDeliver: 5,
+      maxAckPending: 10,
+    });
+    await publishJson(js, 'analysis.deferred.d1', { n: 1 }, { msgId: 'deferred-1' });
+    await publishJson(js, 'analysis.deferred.d2', { n: 2 }, { msgId: 'deferred-2' });
+    // Message 1 settles only once message 2 has been handled: a loop that waited for 1 would hang.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: number[] = [];
+    const settled: Array<[number, string]> = [];
+    const loop = await startConsumeLoop({
+      js,
+      stream: streams.analysis.name,
+      durable,
+      handler: async (msg) => {
+        const { n } = msg.json<{ n: number }>();
+        handled.push(n);
+        if (n === 1) return outcome.deferred(gate.then(() => outcome.ack()));
+        release();
+        return outcome.ack();
+      },
+      onOutcome: (o: Outcome, msg) => settled.push([msg.json<{ n: number }>().n, o.kind]),
+    });
+    await waitFor(() => settled.length === 2, { what: 'both messages settled' });
+    await loop.stop();
+    expect(handled).toEqual([1, 2]);
+    expect(settled.sort()).toEqual([
+      [1, 'ack'],
+      [2, 'ack'],
+    ]);
+    const info = await (await manager(nc)).consumers.info(streams.analysis.name, durable);
+    expect(info.num_ack_pending).toBe(0);
+    await nc.drain();
+  });
 });

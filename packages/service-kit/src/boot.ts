@@ -50,6 +50,12 @@ export async function bootService(options: BootOptions): Promise<ServiceRuntime>
     },
   });
   connected = true;
-  await provisionAll(nc);
+  // A stream re-created on an upgrade dropped what it held, or could not be (only admin may
+  // delete streams) and runs as before: say so once.
+  for (const r of await provisionAll(nc)) {
+    if (r.done) logger.warn(r, 'stream re-created to match its spec');
+    else
+      logger.error(r, 'stream differs from its spec; provision once as the NATS admin (docs/reliability.md)');
+  }
   return { logger, registry, nc, js: jetstream(nc), natsConnected: () => connected && !nc.isClosed() };
 }

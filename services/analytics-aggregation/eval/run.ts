@@ -1,5 +1,5 @@
 import { loadMot } from './mot.js';
-import { evaluateBatches, type SequenceAccuracy } from './service-accuracy.js';
+import { evaluateBatches, type PeopleCountAccuracy, type SequenceAccuracy } from './service-accuracy.js';
 import { detectFrames, loadYoloxNano } from './yolox-detections.js';
 
 export const EVAL_SEQUENCES = ['TUD-Campus', 'PETS09-S3-MF1'] as const;
@@ -28,17 +28,23 @@ const crossings = (c: { in: number; out: number }) => `${c.in} in / ${c.out} out
 /** A Markdown table of the figures, as docs/accuracy.md shows them. */
 export function formatTable(results: readonly SequenceAccuracy[]): string {
   const rows = [
-    '| sequence | frames | MOTA | IDF1 | ID switches | FN | FP | people/frame gt → reported (tracked) | people/frame error: mean, per-frame MAE | crossings gt → service | crossing count error |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| sequence | frames | MOTA | IDF1 | ID switches | FN | FP | people/frame gt → counted | counted error: mean, per-frame MAE | raw detections/frame (error: mean, MAE) | matched tracks/frame (error: mean, MAE) | crossings gt → service | crossing count error |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     rows.push(
       `| ${r.name} | ${r.frames} | ${r.mot.mota.toFixed(3)} | ${r.mot.idf1.toFixed(3)} | ${r.mot.idSwitches} | ` +
         `${r.mot.falseNegatives} | ${r.mot.falsePositives} | ` +
-        `${r.peopleGtMean.toFixed(2)} → ${r.peopleReportedMean.toFixed(2)} (${r.mot.meanPredPerFrame.toFixed(2)}) | ` +
-        `${pct(r.peopleMeanError)}, ${pct(r.peopleFrameMae)} | ` +
+        `${r.peopleGtMean.toFixed(2)} → ${r.people.mean.toFixed(2)} | ${errors(r.people)} | ` +
+        `${r.peopleRaw.mean.toFixed(2)} (${errors(r.peopleRaw)}) | ` +
+        `${r.peopleTracked.mean.toFixed(2)} (${errors(r.peopleTracked)}) | ` +
         `${crossings(r.crossingsGt)} → ${crossings(r.crossingsService)} | ${pct(r.crossingError)} |`,
     );
   }
   return rows.join('\n');
+}
+
+/** The signed mean error (an over- or undercount shows as + or −), then the per-frame MAE. */
+function errors(c: PeopleCountAccuracy): string {
+  return `${c.bias > 0 ? '+' : c.bias < 0 ? '−' : ''}${pct(Math.abs(c.bias))}, ${pct(c.frameMae)}`;
 }

@@ -10,19 +10,39 @@ export interface Crossings {
   out: number;
 }
 
+/** One per-frame people count of a sequence against the gt count of each frame. */
+export interface PeopleCountAccuracy {
+  mean: number;
+  /** (mean count − mean gt) / mean gt: negative for an undercount. */
+  bias: number;
+  /** |bias|. */
+  meanError: number;
+  /** Mean over frames of |count − gt|, divided by mean gt. */
+  frameMae: number;
+}
+
+/** The per-frame people counts read from one analysis_result. */
+interface FramePeople {
+  /** `counts.person`: what operators, rollups and NFV4-CE see. */
+  counted: number;
+  /** Every person detection of the frame (score ≥ the detector's 0.3), for information. */
+  raw: number;
+  /** Person detections carrying a trackId (confirmed tracks matched in the frame). */
+  tracked: number;
+}
+
 /** What the service made of one sequence's detections, against the ground truth. */
 export interface SequenceAccuracy {
   name: string;
   frames: number;
   /** Tracked people of the analysis_results (detections with a trackId) against gt boxes. */
   mot: MotMetrics;
-  /** People per frame: ground truth, and `counts.person` of the service's analysis_result. */
   peopleGtMean: number;
-  peopleReportedMean: number;
-  /** |mean reported − mean gt| / mean gt. */
-  peopleMeanError: number;
-  /** Mean over frames of |reported − gt| / mean gt. */
-  peopleFrameMae: number;
+  /** `counts.person` of the service's analysis_result. */
+  people: PeopleCountAccuracy;
+  /** Raw person detections and tracked-in-the-frame people, for comparison only. */
+  peopleRaw: PeopleCountAccuracy;
+  peopleTracked: PeopleCountAccuracy;
   /** Crossings of the line from the gt tracks, and from the service's NFV4-PC events. */
   crossingsGt: Crossings;
   crossingsService: Crossings;
@@ -51,12 +71,16 @@ export function evaluateBatches(seq: MotSequence, batches: readonly DetectionBat
   };
   const analyzer = new DeviceAnalyzer(scene.tenantId, scene.deviceId, scene, 0);
   const pred = new Map<number, Labelled[]>();
-  const reported: number[] = [];
+  const reported: FramePeople[] = [];
   const crossingsService: Crossings = { in: 0, out: 0 };
   batches.forEach((batch, i) => {
     const { analysis, events } = analyzer.process(batch, batch.capturedAt);
     const people = analysis.detections.filter((d) => d.type === 'person');
-    reported.push(analysis.counts?.person ?? 0);
+    reported.push({
+      counted: analysis.counts?.person ?? 0,
+      raw: people.length,
+      tracked: people.filter((d) => d.trackId !== undefined).length,
+    });
     pred.set(
       i + 1,
       people.flatMap((d) => {
@@ -77,13 +101,12 @@ function score(
   seq: MotSequence,
   frames: number,
   pred: Map<number, Labelled[]>,
-  reported: number[],
+  reported: FramePeople[],
   crossingsService: Crossings,
   line: SceneLine,
 ): SequenceAccuracy {
   const gtCounts = Array.from({ length: frames }, (_, i) => seq.gt.get(i + 1)?.length ?? 0);
-  const peopleGtMean = mean(gtCounts);
-  const peopleReportedMean = mean(reported);
+  const of = (pick: (f: FramePeople) => number) => countAccuracy(reported.map(pick), gtCounts);
   const crossingsGt = gtCrossings(seq, frames, line);
   const gtTotal = crossingsGt.in + crossingsGt.out;
   const delta =
@@ -92,13 +115,24 @@ function score(
     name: seq.name,
     frames,
     mot: evaluateMot(frames, seq.gt, pred),
-    peopleGtMean,
-    peopleReportedMean,
-    peopleMeanError: Math.abs(peopleReportedMean - peopleGtMean) / peopleGtMean,
-    peopleFrameMae: mean(reported.map((r, i) => Math.abs(r - gtCounts[i]!))) / peopleGtMean,
+    peopleGtMean: mean(gtCounts),
+    people: of((f) => f.counted),
+    peopleRaw: of((f) => f.raw),
+    peopleTracked: of((f) => f.tracked),
     crossingsGt,
     crossingsService,
     crossingError: gtTotal === 0 ? delta : delta / gtTotal,
+  };
+}
+
+function countAccuracy(counts: readonly number[], gtCounts: readonly number[]): PeopleCountAccuracy {
+  const gtMean = mean(gtCounts);
+  const bias = (mean(counts) - gtMean) / gtMean;
+  return {
+    mean: mean(counts),
+    bias,
+    meanError: Math.abs(bias),
+    frameMae: mean(counts.map((c, i) => Math.abs(c - gtCounts[i]!))) / gtMean,
   };
 }
 

@@ -1,6 +1,8 @@
 import { consumers, streams } from '@sightline/contracts';
 import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { EventImages } from './adapters/event-images.js';
+import { FrameSource } from './adapters/frame-source.js';
 import { HeatmapStore } from './adapters/heatmap-store.js';
 import { OutputPublisher } from './adapters/publisher.js';
 import { QueryReader } from './adapters/query-reader.js';
@@ -26,6 +28,7 @@ export async function buildApp(runtime: ServiceRuntime, config: Readonly<Config>
   const publisher = new OutputPublisher(js, metrics);
   const reader = await QueryReader.open(nc, js);
   const heatmaps = await HeatmapStore.open(nc);
+  const eventImages = new EventImages(await FrameSource.open(nc), metrics, logger, config.eventImages);
   // One durable per partition (`analytics-p<N>`), each with a single filter subject: it works on
   // nats-server 2.9 (no filter_subjects), and when partitions move to another replica the new
   // owner resumes that partition's durable where the old one stopped.
@@ -65,7 +68,7 @@ export async function buildApp(runtime: ServiceRuntime, config: Readonly<Config>
   return {
     http,
     async start() {
-      const handler = detectionsHandler({ registry, publisher, metrics, logger });
+      const handler = detectionsHandler({ registry, publisher, metrics, logger, eventImages });
       for (const spec of specs) {
         await provisionConsumer(nc, spec);
         const loop = await startConsumeLoop({

@@ -1,5 +1,6 @@
 import { BaseEnv, ConfigError, loadEnv } from '@sightline/service-kit';
 import { Type } from '@sinclair/typebox';
+import type { EventImageOptions } from './adapters/event-images.js';
 import { resolveOwnership } from './domain/partitions.js';
 
 export const ConfigSchema = Type.Object({
@@ -18,6 +19,10 @@ export const ConfigSchema = Type.Object({
   ANALYTICS_IDLE_FLUSH_MS: Type.Integer({ minimum: 1000, default: 90_000 }),
   /** How often each active device's heatmap grid is written to KV `heatmaps` for queries. */
   ANALYTICS_HEATMAP_PUBLISH_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  /** Event images (scene `eventImages`): longest side in px, frames cropped at once, time budget. */
+  ANALYTICS_EVENT_IMAGE_MAX_SIDE: Type.Integer({ minimum: 16, maximum: 4096, default: 320 }),
+  ANALYTICS_EVENT_IMAGE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  ANALYTICS_EVENT_IMAGE_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 20_000, default: 2000 }),
 });
 
 export interface Config {
@@ -33,6 +38,7 @@ export interface Config {
   nodeNum: number;
   idleFlushMs: number;
   heatmapPublishMs: number;
+  eventImages: EventImageOptions;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -60,5 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     nodeNum: raw.ANALYTICS_NODE_NUM ?? raw.ANALYTICS_ORDINAL ?? 0,
     idleFlushMs: raw.ANALYTICS_IDLE_FLUSH_MS,
     heatmapPublishMs: raw.ANALYTICS_HEATMAP_PUBLISH_MS,
+    eventImages: Object.freeze({
+      maxSide: raw.ANALYTICS_EVENT_IMAGE_MAX_SIDE,
+      concurrency: raw.ANALYTICS_EVENT_IMAGE_CONCURRENCY,
+      timeoutMs: raw.ANALYTICS_EVENT_IMAGE_TIMEOUT_MS,
+    }),
   });
 }

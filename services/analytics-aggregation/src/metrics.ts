@@ -42,6 +42,18 @@ export function createMetrics(registry: Registry) {
       registers: [registry],
     }),
     devices: new Gauge({ name: `${p}devices`, help: 'Devices with state in memory', registers: [registry] }),
+    eventImages: new Counter({
+      name: `${p}event_images_total`,
+      help: 'Events whose scene wants an image, by result: attached, or why not (no_frame, frame_gone, frame_mismatch, fetch_failed, undecodable, no_region, crop_failed, timeout)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    eventImageSeconds: new Histogram({
+      name: `${p}event_image_seconds`,
+      help: "Time to read one frame back from FRAMES and crop its events' images, waiting for a slot included",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
     scenes: new Counter({
       name: `${p}scene_updates_total`,
       help: 'Scene changes seen in KV, by result (applied, invalid, deleted)',

@@ -40,9 +40,8 @@ export const InferenceEnv = Type.Object({
   SESSIONS: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   EXECUTION_PROVIDER: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')], { default: 'cpu' }),
   /** A frame older than this (since ingest accepted it) when pulled is dropped as stale. */
-  // FRAMES keeps 30 frames a device: at the default 5 fps that is 6 s. A budget below it means a
-  // backlog is shed here, counted as `stale`, before the stream discards frames uncounted. Keep
-  // it under 30 / (highest detect fps) seconds.
+  // A backlog is bounded at the door (FRAMES refuses a device's 31st waiting frame, counted by
+  // ingest as backlog_full); this budget decides how old an analysed frame may be.
   FRAME_MAX_AGE_MS: Type.Integer({ minimum: 1, default: 4_500 }),
   /** Frames in flight in one worker: decode of the next overlaps the run of the current. */
   PIPELINE_DEPTH: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),

@@ -24,12 +24,21 @@ export interface PushCounts {
   accepted: number;
   skippedByPacing: number;
   duplicate: number;
-  /** Answers other than 202, by status. */
+  /** Answers other than 202, by status and error code, e.g. `503 backlog_full`. */
   rejected: Record<string, number>;
   /** Requests that failed without an answer, by error message. */
   errors: Record<string, number>;
   /** Frames this client did not send because the camera already had maxInFlight unanswered. */
   notSentClientBusy: number;
+}
+
+/** The `code` of a `{"error":{"code","message"}}` body, or `?` when the body is not one. */
+function errorCodeOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { error?: { code?: unknown } }).error?.code ?? '?');
+  } catch {
+    return '?';
+  }
 }
 
 /** The sequence's real JPEGs in order. */
@@ -108,7 +117,8 @@ export class CameraFleet {
     try {
       const { status, body } = await this.post(camera, frame);
       if (status !== 202) {
-        this.counts.rejected[status] = (this.counts.rejected[status] ?? 0) + 1;
+        const key = `${status} ${errorCodeOf(body)}`;
+        this.counts.rejected[key] = (this.counts.rejected[key] ?? 0) + 1;
         return;
       }
       const answer = JSON.parse(body) as {

@@ -1,4 +1,5 @@
 import { scrape, sumOf } from './metrics.js';
+import { rssBytesOf } from './proc.js';
 import { round, slope } from './stats.js';
 
 export interface ResourceSample {
@@ -21,8 +22,10 @@ export class ResourceSampler {
   constructor(
     private readonly urls: Record<string, string>,
     private readonly intervalMs: number,
+    /** Processes without /metrics (nats-server), by pid: RSS from /proc, ready = still running. */
+    private readonly pids: Record<string, number> = {},
   ) {
-    for (const name of Object.keys(urls)) this.samples[name] = [];
+    for (const name of [...Object.keys(urls), ...Object.keys(pids)]) this.samples[name] = [];
   }
 
   begin(): void {
@@ -57,6 +60,10 @@ export class ResourceSampler {
         this.samples[name]!.push({ t: round(t, 2), rssMb: round(rss / 2 ** 20), ready });
       }),
     );
+    for (const [name, pid] of Object.entries(this.pids)) {
+      const rss = rssBytesOf(pid);
+      this.samples[name]!.push({ t: round(t, 2), rssMb: round(rss / 2 ** 20), ready: Number.isFinite(rss) });
+    }
   }
 }
 
@@ -96,7 +103,8 @@ export function memoryVerdict(samples: ResourceSample[], toleranceMb: number): M
   };
 }
 
-function theilSen(points: Array<{ x: number; y: number }>): number {
+/** Theil–Sen slope: the median of pairwise slopes, so GC saw-teeth and outliers do not swing it. */
+export function theilSen(points: Array<{ x: number; y: number }>): number {
   const slopes: number[] = [];
   for (let i = 0; i < points.length; i++)
     for (let j = i + 1; j < points.length; j++) {

@@ -31,6 +31,12 @@ export const DetectionBatch = Type.Object(
     origin: Type.Union([Type.Literal('model'), Type.Literal('edge')]),
     detections: Type.Array(Detection),
     timings: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    /**
+     * Stream sequence of this frame on FRAMES, set by inference (absent on edge batches, which
+     * have no stored frame). Analytics reads the frame back by it to crop event images, while
+     * FRAMES still keeps it (30 per device, 5 minutes).
+     */
+    frameSeq: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AnalyticId } from './analytic-event.js';
 import { Id } from './common.js';
 
 /** [x, y] in pixels of the source frame (origin top-left, y down). */
@@ -97,6 +98,11 @@ export const SceneThresholds = Type.Object(
     /** Consecutive hits before a track is confirmed, and missed frames before it is dropped. */
     birthHits: Type.Optional(Type.Integer({ minimum: 1 })),
     maxMissed: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * Seconds a confirmed track the detector missed still counts as present (counts, zone
+     * occupancy, crowd); default 0.5. 0 counts only tracks matched in the frame.
+     */
+    coastSec: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
     /** Consecutive frames an anchor must be inside (outside) a zone to enter (leave) it. */
     zoneInertiaFrames: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Distance from a line, in px, an anchor must reach on the far side before a crossing counts. */
@@ -149,6 +155,12 @@ export const Scene = Type.Object(
     crowdIntervalSec: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Seed 004 `stream_address`. */
     streamAddress: Type.Optional(Type.String({ maxLength: 2048 })),
+    /**
+     * Analytics whose events carry seed 004 `image_jpeg`: a JPEG crop of the frame that triggered
+     * the event, around the object (else the zone, else the whole frame) it is about. Default:
+     * none, so events stay small and no frame is read back unless a scene asks.
+     */
+    eventImages: Type.Optional(Type.Array(AnalyticId, { uniqueItems: true, maxItems: 6 })),
     updatedAt: Type.Optional(Type.Number()),
   },
   { additionalProperties: false },

@@ -19,11 +19,12 @@ import {
 import { anchorOf } from './geometry.js';
 import type { HeatmapGrid } from './heatmap.js';
 import type { Crossing } from './lines.js';
+import { PresenceCounter } from './presence.js';
 import type { QueueWait } from './queue.js';
 import { type FrameFacts, RollupBuilder } from './rollups.js';
 import { buildSceneRuntime, type SceneRuntime, trackerOptionsOf } from './scene-runtime.js';
 import type { Speed } from './speed.js';
-import { ByteTracker } from './tracker/byte-tracker.js';
+import { ByteTracker, type TrackerOptions } from './tracker/byte-tracker.js';
 import type { AnchoredObject } from './zones.js';
 
 export interface FrameOutputs {
@@ -36,6 +37,8 @@ export interface FrameOutputs {
 /** Per-frame values rules read, besides the runtime's own state. */
 interface FrameView {
   counts: Record<string, number>;
+  /** Track ids counted as present in this frame (presence.ts): what zone occupancy counts. */
+  present: ReadonlySet<number>;
   crossings: Crossing[];
 }
 
@@ -45,6 +48,9 @@ interface FrameView {
  */
 export class DeviceAnalyzer {
   private tracker: ByteTracker;
+  /** Lives and dies with the tracker, whose track ids it keys. */
+  private presence = new PresenceCounter();
+  private trackerOptions: TrackerOptions;
   private trackerKey: string;
   private runtime: SceneRuntime;
   private readonly rollups: RollupBuilder;
@@ -58,8 +64,9 @@ export class DeviceAnalyzer {
     private readonly nodeNum: number,
   ) {
     this.runtime = buildSceneRuntime(scene);
-    this.trackerKey = JSON.stringify(trackerOptionsOf(scene));
-    this.tracker = new ByteTracker(trackerOptionsOf(scene));
+    this.trackerOptions = trackerOptionsOf(scene);
+    this.trackerKey = JSON.stringify(this.trackerOptions);
+    this.tracker = new ByteTracker(this.trackerOptions);
     this.rollups = new RollupBuilder(tenantId, deviceId);
   }
 
@@ -85,9 +92,12 @@ export class DeviceAnalyzer {
   setScene(scene: Scene): void {
     if (scene.version === this.runtime.scene.version && scene.sceneId === this.runtime.scene.sceneId) return;
     this.runtime = buildSceneRuntime(scene);
-    const key = JSON.stringify(trackerOptionsOf(scene));
+    const options = trackerOptionsOf(scene);
+    const key = JSON.stringify(options);
     if (key !== this.trackerKey) {
-      this.tracker = new ByteTracker(trackerOptionsOf(scene));
+      this.tracker = new ByteTracker(options);
+      this.presence = new PresenceCounter();
+      this.trackerOptions = options;
       this.trackerKey = key;
     }
   }
@@ -96,6 +106,11 @@ export class DeviceAnalyzer {
     const at = batch.capturedAt;
     const rt = this.runtime;
     const step = this.tracker.step(batch.detections);
+    // Counts, zone occupancy and crowd all count who is present by the tracker (presence.ts);
+    // coasting tracks count there but are not reported as detections, having no detection.
+    const present = this.presence.present(step, at, rt.coastMs, batch);
+    const presentIds = new Set(present.map((p) => p.trackId));
+    const counts = countByClass(present.map((p) => p.label));
     // Geometry is drawn on the scene's frame size; frames of another size are scaled onto it.
     const frame = rt.scene.frame ?? { width: batch.width, height: batch.height };
     const toScene = (p: [number, number]): [number, number] => [
@@ -123,29 +138,31 @@ export class DeviceAnalyzer {
       at,
     );
 
-    const counts = countByClass(batch.detections.map((d) => d.label));
-    const view: FrameView = { counts, crossings };
+    const view: FrameView = { counts, present: presentIds, crossings };
     const ctx = this.eventContext();
     const events: OutgoingEvent[] = [
       ...crossings.flatMap((c) => crossingEvent(ctx, c, this.lineName(c.lineId)) ?? []),
       ...transitions.map((t) => zoneEvent(ctx, t)),
       ...waits.map((w) => queueEvent(ctx, w, this.queueOf(w.zoneId)?.prediction(at) ?? {})),
       ...rt.rules.evaluate((rule) => this.ruleValue(rule, view, at), at).map((a) => alertEvent(ctx, a)),
-      ...this.crowdEvents(ctx, counts, at),
+      ...this.crowdEvents(ctx, view, at),
     ];
-    const rollups = this.rollups.add(this.facts(at, counts, crossings, waits));
+    const rollups = this.rollups.add(this.facts(at, view, waits));
     this.lastCapturedAt = at;
     this.latest = { at, frameId: batch.frameId, counts };
-    return { analysis: this.analysis(batch, step.tracked, speeds, now), events, rollups };
+    return { analysis: this.analysis(batch, step.tracked, speeds, now, counts), events, rollups };
   }
 
   /**
    * A frame older than one already tracked (redelivered after a crash, or a slow replica): it
    * still gets its analysis_result — detections and counts, no track ids — but it must not move
-   * the tracker, zones or rollups backwards in time.
+   * the tracker, zones or rollups backwards in time. With no tracker view of that moment, it is
+   * counted as the tracker counts a first frame: the detections confident enough to start a track.
    */
   processLate(batch: DetectionBatch, now: number): FrameOutputs {
-    return { analysis: this.analysis(batch, [], new Map(), now), events: [], rollups: [] };
+    const confident = batch.detections.filter((d) => d.score >= this.trackerOptions.newTrack);
+    const counts = countByClass(confident.map((d) => d.label));
+    return { analysis: this.analysis(batch, [], new Map(), now, counts), events: [], rollups: [] };
   }
 
   /** Close the open minute (device idle, or shutting down). */
@@ -158,6 +175,7 @@ export class DeviceAnalyzer {
     tracked: ReturnType<ByteTracker['step']>['tracked'],
     speeds: Map<number, Speed | undefined>,
     now: number,
+    counts: Record<string, number>,
   ): AnalysisResult {
     const trackOf = new Map(tracked.map((t) => [t.detectionIndex, t.trackId]));
     const detections = batch.detections.map((d, i): AnalysisDetection => {
@@ -184,7 +202,7 @@ export class DeviceAnalyzer {
       timestamp: new Date(batch.capturedAt).toISOString(),
       detections,
       frameId: batch.frameId,
-      counts: countByClass(batch.detections.map((d) => d.label)),
+      counts,
       frameWidth: batch.width,
       frameHeight: batch.height,
       geometryVersion: this.runtime.scene.version,
@@ -192,36 +210,31 @@ export class DeviceAnalyzer {
     };
   }
 
-  private facts(
-    at: number,
-    counts: Record<string, number>,
-    crossings: Crossing[],
-    waits: QueueWait[],
-  ): FrameFacts {
+  private facts(at: number, view: FrameView, waits: QueueWait[]): FrameFacts {
     const queueIds = new Map(this.runtime.queues.map((q) => [q.zone.id, q]));
     return {
       at,
       geometryVersion: this.runtime.scene.version,
-      counts,
+      counts: view.counts,
       zones: this.runtime.zones.map((z) => ({
         zoneId: z.zone.id,
-        counts: z.countsByClass(),
+        counts: z.countsByClass(view.present),
         ...(queueIds.has(z.zone.id) ? { queueLength: queueIds.get(z.zone.id)!.length() } : {}),
       })),
-      crossings,
+      crossings: view.crossings,
       waits,
     };
   }
 
-  private crowdEvents(ctx: EventContext, counts: Record<string, number>, at: number): OutgoingEvent[] {
+  private crowdEvents(ctx: EventContext, view: FrameView, at: number): OutgoingEvent[] {
     const areas =
       this.runtime.zones.length > 0
         ? this.runtime.zones.map((z) => ({
             id: z.zone.id,
             name: z.zone.name ?? z.zone.id,
-            people: z.countsByClass().person ?? 0,
+            people: z.countsByClass(view.present).person ?? 0,
           }))
-        : [{ id: 'frame', name: 'frame', people: counts.person ?? 0 }];
+        : [{ id: 'frame', name: 'frame', people: view.counts.person ?? 0 }];
     const crowd = this.runtime.crowd;
     return crowd
       .add(areas, at)
@@ -238,11 +251,11 @@ export class DeviceAnalyzer {
       case 'wait_p90_ms':
         return this.queueOf(rule.target)?.prediction(at).p90Ms;
       case 'zone_occupancy':
-        return zone ? ofClass(zone.countsByClass()) : ofClass(view.counts);
+        return zone ? ofClass(zone.countsByClass(view.present)) : ofClass(view.counts);
       case 'occupancy_over_capacity':
         return zone?.zone.capacity === undefined
           ? undefined
-          : ofClass(zone.countsByClass()) - zone.zone.capacity;
+          : ofClass(zone.countsByClass(view.present)) - zone.zone.capacity;
       case 'crossings_in':
       case 'crossings_out': {
         const direction = rule.metric === 'crossings_in' ? 'in' : 'out';

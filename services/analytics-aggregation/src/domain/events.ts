@@ -13,10 +13,21 @@ export interface EventContext {
   geometryVersion: number;
 }
 
+/**
+ * What an event is about, so its image (scene `eventImages`) can be cropped around it: a track
+ * (its box in the frame that triggered the event), else a zone, else a rule's target zone.
+ */
+export interface EventFocus {
+  trackId?: number;
+  zoneId?: string;
+  ruleId?: string;
+}
+
 export interface OutgoingEvent {
   /** Subject token: the seed 004 analytic id. */
   analytic: string;
   event: AnalyticEvent;
+  focus: EventFocus;
 }
 
 /** COCO classes NFV4-VC counts. */
@@ -27,11 +38,13 @@ function envelope(
   analytic: string,
   at: number,
   pipelineData: Record<string, unknown>,
+  focus: EventFocus,
   ...key: string[]
 ): OutgoingEvent {
   const seconds = Math.floor(at / 1000);
   return {
     analytic,
+    focus,
     event: {
       analytic_id: analytic,
       event_id: analyticEventId(seconds, analytic, ctx.tenantId, ctx.deviceId, ...key),
@@ -67,6 +80,7 @@ export function crossingEvent(ctx: EventContext, c: Crossing, areaName: string):
       primary_text: c.label,
       secondary_text: '',
     },
+    { trackId: c.trackId },
     c.lineId,
     String(c.trackId),
     c.direction,
@@ -96,6 +110,7 @@ export function crowdEvent(
       primary_text: String(estimation),
       secondary_text: areaName,
     },
+    { zoneId },
     zoneId,
     slot,
   );
@@ -113,6 +128,7 @@ export function zoneEvent(ctx: EventContext, t: ZoneTransition): OutgoingEvent {
       label: t.label,
       ...(t.dwellMs !== undefined ? { dwell_ms: t.dwellMs } : {}),
     },
+    { trackId: t.trackId, zoneId: t.zoneId },
     t.zoneId,
     String(t.trackId),
     t.kind,
@@ -136,6 +152,7 @@ export function queueEvent(
       predicted_p50_ms: prediction.p50Ms,
       predicted_p90_ms: prediction.p90Ms,
     },
+    { trackId: w.trackId, zoneId: w.zoneId },
     w.zoneId,
     String(w.trackId),
   );
@@ -167,6 +184,7 @@ export function alertEvent(ctx: EventContext, a: AlertTransition): OutgoingEvent
       at: a.at,
       geometryVersion: ctx.geometryVersion,
     },
+    { ruleId: a.ruleId },
     a.ruleId,
     a.state,
     String(a.at),

@@ -2,6 +2,7 @@ import type { Scene, SceneRule } from '@sightline/contracts';
 import { CrowdEstimator } from './crowd.js';
 import { Heatmap } from './heatmap.js';
 import { LineCounter } from './lines.js';
+import { DEFAULT_COAST_SEC } from './presence.js';
 import { QueueMonitor } from './queue.js';
 import { RuleEngine } from './rules.js';
 import { SpeedEstimator } from './speed.js';
@@ -27,6 +28,8 @@ export interface SceneRuntime {
   speed: SpeedEstimator;
   /** NFV4-CE means per interval; restarts with the scene, since its zones may have changed. */
   crowd: CrowdEstimator;
+  /** How long a missed confirmed track still counts as present (presence.ts), in ms. */
+  coastMs: number;
 }
 
 export function buildSceneRuntime(scene: Scene): SceneRuntime {
@@ -49,6 +52,7 @@ export function buildSceneRuntime(scene: Scene): SceneRuntime {
     heatmap: new Heatmap(hm.cols, hm.rows, hm.windowMs),
     speed: new SpeedEstimator(scene.calibration),
     crowd: new CrowdEstimator(scene.crowdIntervalSec ?? 60),
+    coastMs: (t.coastSec ?? DEFAULT_COAST_SEC) * 1000,
   };
 }
 

@@ -104,9 +104,17 @@ export class ZoneOccupancy {
     return this.members.get(trackId)?.inside ?? false;
   }
 
-  countsByClass(): Record<string, number> {
+  /**
+   * Members inside, by class. With `present` (the track ids counted in this frame, see
+   * presence.ts), only those: a member the tracker lost for longer than the coast time keeps its
+   * membership (no leave, so its dwell goes on if it is found again) but is not counted as there.
+   */
+  countsByClass(present?: ReadonlySet<number>): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const m of this.members.values()) if (m.inside) counts[m.label] = (counts[m.label] ?? 0) + 1;
+    for (const [trackId, m] of this.members) {
+      if (!m.inside || (present && !present.has(trackId))) continue;
+      counts[m.label] = (counts[m.label] ?? 0) + 1;
+    }
     return counts;
   }
 }

@@ -88,8 +88,9 @@ describe('DeviceAnalyzer', () => {
     expect(walker.trackId).toBe(1);
     // 40 px per 200 ms = 200 px/s = 2 m/s with 0.01 m/px.
     expect(walker.attributes).toMatchObject({ speedPxPerSec: 200, speedMPerSec: 2 });
-    expect(outputs[1]!.analysis.detections[0]!.zones).toEqual([]); // inertia: 2 frames to enter
-    expect(outputs[2]!.analysis.detections[0]!.zones).toEqual(['hall']);
+    // Tracked from the first frame (ByteTrack confirms first-frame births); inertia: 2 frames to enter.
+    expect(outputs[0]!.analysis.detections[0]!.zones).toEqual([]);
+    expect(outputs[1]!.analysis.detections[0]!.zones).toEqual(['hall']);
     expect(last.detections[0]!.zones).toEqual([]);
 
     const events = outputs.flatMap((o) => o.events);

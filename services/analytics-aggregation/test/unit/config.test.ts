@@ -10,6 +10,7 @@ describe('config', () => {
     expect(config.owner).toBe('all');
     expect(config.partitions).toEqual(Array.from({ length: DEFAULT_PARTITIONS }, (_, i) => i));
     expect(config.nodeNum).toBe(0);
+    expect(config.eventImages).toEqual({ maxSide: 320, concurrency: 2, timeoutMs: 2000 });
   });
 
   it('takes an explicit partition list and names the owner after it', () => {

@@ -56,6 +56,7 @@ describe('Kalman filter', () => {
 describe('ByteTracker', () => {
   it('confirms a track after birthHits and keeps its id while it moves', () => {
     const tracker = new ByteTracker({ ...defaultTrackerOptions, birthHits: 3 });
+    tracker.step([]); // past the first frame, whose births are confirmed at once
     const outputs = Array.from({ length: 8 }, (_, f) =>
       tracker.step([person(10 + f * 6, 50), person(300 - f * 6, 60)]),
     );
@@ -64,6 +65,30 @@ describe('ByteTracker', () => {
     expect(outputs[2]!.tracked.map((t) => t.trackId)).toEqual([1, 2]);
     for (const o of outputs.slice(2)) expect(o.tracked.map((t) => t.trackId)).toEqual([1, 2]);
     expect(outputs[7]!.tracked[0]!.detectionIndex).toBe(0);
+  });
+
+  it('confirms high-score births on the first frame at once, as ByteTrack does', () => {
+    const tracker = new ByteTracker();
+    // 0.55 is a high detection (≥ trackHigh 0.5) but below newTrack (0.6): it starts nothing.
+    const first = tracker.step([person(0, 0), person(200, 0, 0.55)]);
+    expect(first.tracked.map((t) => [t.trackId, t.detectionIndex])).toEqual([[1, 0]]);
+    expect(first.tracked[0]!.firstBox).toEqual(person(0, 0).box);
+    const second = tracker.step([person(4, 0), person(300, 0)]);
+    // Same id; the newcomer of frame 2 is tentative until its second hit.
+    expect(second.tracked.map((t) => t.trackId)).toEqual([1]);
+    expect(second.tracked[0]!.firstBox).toBeUndefined();
+  });
+
+  it('reports confirmed tracks missed in a frame as coasting, with their predicted box', () => {
+    const tracker = new ByteTracker({ ...defaultTrackerOptions, maxMissed: 2 });
+    for (let f = 0; f < 4; f++) tracker.step([person(f * 5, 0)]);
+    const missed = tracker.step([]);
+    expect(missed.coasting.map((c) => [c.trackId, c.missedFrames])).toEqual([[1, 1]]);
+    // Constant velocity: the prediction has moved on from the last box (x1 = 15).
+    expect(missed.coasting[0]!.box[0]).toBeGreaterThan(15);
+    expect(tracker.step([]).coasting.map((c) => c.missedFrames)).toEqual([2]);
+    const dead = tracker.step([]);
+    expect(dead).toMatchObject({ coasting: [], ended: [1] });
   });
 
   it('keeps the id through a short occlusion and ends the track after maxMissed frames', () => {

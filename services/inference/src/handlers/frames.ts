@@ -21,7 +21,7 @@ import { blurRegions } from '../adapters/privacy-blur.js';
 import { UndecodableImageError } from '../adapters/sharp-input.js';
 import { readFrameMeta } from '../domain/frame-meta.js';
 import { greyThumbnail, type MotionGate } from '../domain/motion-gate.js';
-import { toBatch, toDetections, toFrameData } from '../domain/wire.js';
+import { encodeFrameData, toBatch, toDetections } from '../domain/wire.js';
 import type { InferenceMetrics, Stage } from '../metrics.js';
 
 export interface FrameHandlerDeps {
@@ -49,8 +49,6 @@ export interface FrameHandlerDeps {
   detectors?: ReadonlyMap<string, Detector>;
   now?: () => number;
 }
-
-const encoder = new TextEncoder();
 
 /** This frame's detector and classes: the device's scene may ask for others than the defaults. */
 async function forDevice(deps: FrameHandlerDeps, meta: FrameMeta): Promise<FrameHandlerDeps> {
@@ -119,7 +117,7 @@ export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg) => Prom
 
     const batch = toBatch(
       meta,
-      { width: frame.geometry.srcWidth, height: frame.geometry.srcHeight },
+      { width: frame.geometry.srcWidth, height: frame.geometry.srcHeight, seq: msg.seq },
       deps.detector.spec.id,
       detections,
       timings,
@@ -198,7 +196,7 @@ async function publishLive(
   try {
     const faces = batch.detections.filter((d) => d.label === 'face').map((d) => d.box);
     const shown = blur ? await blurRegions(jpeg, faces) : jpeg;
-    const data = encoder.encode(JSON.stringify(toFrameData(batch, shown)));
+    const data = encodeFrameData(batch, shown);
     deps.nc.publish(subjects.live(batch.tenantId, batch.deviceId), data);
   } catch (err) {
     deps.metrics.livePublishErrors.inc();

@@ -20,12 +20,15 @@ export function testConfig(natsUrl: string, env: Record<string, string> = {}): I
   });
 }
 
-/** Publish a JPEG on FRAMES exactly as ingest does: metadata as headers, frameId as Nats-Msg-Id. */
+/**
+ * Publish a JPEG on FRAMES exactly as ingest does: metadata as headers, frameId as Nats-Msg-Id.
+ * Returns the metadata and the frame's FRAMES sequence (`seq`).
+ */
 export async function publishFrame(
   js: JetStreamClient,
   jpeg: Uint8Array,
   meta: Partial<FrameMeta> & { tenantId: string; deviceId: string },
-): Promise<FrameMeta> {
+): Promise<FrameMeta & { seq: number }> {
   const now = Date.now();
   const full: FrameMeta = {
     frameId: randomUUID(),
@@ -34,11 +37,11 @@ export async function publishFrame(
     source: 'http',
     ...meta,
   };
-  await publishBytes(js, subjects.frames(full.tenantId, full.deviceId), jpeg, {
+  const stored = await publishBytes(js, subjects.frames(full.tenantId, full.deviceId), jpeg, {
     msgId: full.frameId,
     headers: headersOf(full),
   });
-  return full;
+  return { ...full, seq: stored.seq };
 }
 
 /** FrameMeta as the headers ingest writes (`frameHeaders`). */

@@ -71,6 +71,8 @@ describe('inference worker on real NATS', () => {
       model: 'yolox_nano',
       origin: 'model',
     });
+    // The batch names the frame's FRAMES sequence: analytics reads the frame back by it for crops.
+    expect(batch.frameSeq).toBe(meta.seq);
     const byLabel = new Map(batch.detections.map((d) => [d.label, d]));
     for (const [label, box] of [
       ['dog', [133, 207, 325, 542]],

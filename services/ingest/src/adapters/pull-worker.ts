@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Device } from '@sightline/contracts';
 import type { Logger } from '@sightline/service-kit';
+import { BACKLOG_RETRY_AFTER_SEC, isBacklogFull } from '../domain/backlog.js';
 import type { FrameIntake } from '../domain/frame-intake.js';
 import type { DeviceStats } from '../domain/health.js';
 import { backoffMs, type PullSource } from '../domain/pull-source.js';
@@ -80,6 +81,20 @@ export class PullWorker {
     this.stats.pullConnected = undefined;
   }
 
+  /**
+   * A refused frame is counted by the intake. When the device's backlog is full, stop reading
+   * for Retry-After (ffmpeg blocks on its pipe, and a live source catches up after) instead of
+   * offering every next frame to a stream that will refuse it too.
+   */
+  private async onRefused(err: unknown): Promise<void> {
+    if (!isBacklogFull(err)) {
+      this.deps.logger.warn({ err, device: this.device.deviceId }, 'pulled frame refused');
+      return;
+    }
+    this.deps.logger.debug({ device: this.device.deviceId }, 'backlog full; pull waits');
+    await sleep(BACKLOG_RETRY_AFTER_SEC * 1000, this.abort.signal);
+  }
+
   /** One ffmpeg run: frames delivered and its exit code. */
   private async readOnce(): Promise<{ frames: number; code: number | null }> {
     const decoder = spawnFrameDecoder({
@@ -98,7 +113,7 @@ export class PullWorker {
         watchdog = setTimeout(() => decoder.stop(), this.deps.stallMs);
         frames++;
         this.stats.pullConnected = true;
-        await this.deps.intake
+        const refused = await this.deps.intake
           .accept({
             device: this.device,
             bytes: jpeg,
@@ -106,9 +121,11 @@ export class PullWorker {
             frameId: randomUUID(),
             clientNamed: false,
           })
-          .catch((err) =>
-            this.deps.logger.warn({ err, device: this.device.deviceId }, 'pulled frame refused'),
+          .then(
+            () => undefined,
+            (err: unknown) => err,
           );
+        if (refused !== undefined) await this.onRefused(refused);
         if (this.abort.signal.aborted) break;
       }
     } finally {

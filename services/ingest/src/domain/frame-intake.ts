@@ -2,6 +2,7 @@ import { ApiError, type Device, type FrameMeta } from '@sightline/contracts';
 import type { FramePublisher } from '../adapters/frame-publisher.js';
 import { FrameRejection, type ImageLimits, normalizeImage } from '../adapters/image-normalizer.js';
 import type { IngestMetrics } from '../metrics.js';
+import { isBacklogFull } from './backlog.js';
 import type { HealthRegistry } from './health-registry.js';
 import type { Pacer } from './pacer.js';
 import { checkTimestamp, type TimestampLimits } from './timestamp.js';
@@ -118,7 +119,8 @@ export class FrameIntake {
     let result: Awaited<ReturnType<FramePublisher>>;
     try {
       result = await this.deps.publish(meta, jpeg);
-    } catch {
+    } catch (err) {
+      if (isBacklogFull(err)) throw err;
       throw new FrameRejection('publish_failed', 'unavailable', 'frame could not be stored; retry', {
         'Retry-After': '1',
       });

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ControlPlane } from '@sightline/auth';
-import { buckets, streams, subjects } from '@sightline/contracts';
-import { connectNats, DeliverPolicy, JsonBucket, jetstream, type NatsConnection } from '@sightline/nats';
+import { buckets, consumers, streams } from '@sightline/contracts';
+import { connectNats, JsonBucket, jetstream, type NatsConnection } from '@sightline/nats';
 import { dataPath, freePort, repoRoot, startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, type IngestUnderTest, startIngest } from './harness.js';
@@ -64,13 +64,16 @@ describe('pull lease failover between two ingest replicas', () => {
 
     replicaB = await startIngest({ ...leaseEnv, INSTANCE_ID: 'replica-b' }, nats);
     const acceptedAt: number[] = [];
-    const consumer = await jetstream(nc).consumers.get(streams.frames.name, {
-      filter_subjects: subjects.frames(t.tenantId, t.deviceId),
-      deliver_policy: DeliverPolicy.New,
-    });
-    const messages = await consumer.consume();
+    // Acting as inference, through its durable consumer: a device's backlog nobody takes off
+    // FRAMES would fill (30 frames) and refuse replica B's frames.
+    const messages = await (
+      await jetstream(nc).consumers.get(streams.frames.name, consumers.inference.durable)
+    ).consume();
     void (async () => {
-      for await (const m of messages) acceptedAt.push(Number(m.headers?.get('Sightline-Accepted-At')));
+      for await (const m of messages) {
+        acceptedAt.push(Number(m.headers?.get('Sightline-Accepted-At')));
+        m.ack();
+      }
     })();
     await waitFor(() => acceptedAt.length >= 5, { timeoutMs: 20_000, what: 'frames from replica A' });
     expect(await owner()).toBe('replica-a');

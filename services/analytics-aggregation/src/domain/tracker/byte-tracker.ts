@@ -43,6 +43,8 @@ interface Track {
   score: number;
   /** Box of the detection that started the track, before it was confirmed. */
   firstBox: readonly [number, number, number, number];
+  /** Tracker frame (1-based) the track was confirmed on; 0 while tentative. */
+  confirmedOn: number;
 }
 
 /** A confirmed track seen in this frame, tied to the detection that updated it. */
@@ -57,8 +59,20 @@ export interface TrackedObject {
   firstBox?: readonly [number, number, number, number];
 }
 
+/** A confirmed track the detector missed in this frame, still kept for re-association. */
+export interface CoastingTrack {
+  trackId: number;
+  label: string;
+  /** The Kalman prediction for this frame: no detection backs it. */
+  box: readonly [number, number, number, number];
+  /** Consecutive frames without a match, this one included (1..maxMissed). */
+  missedFrames: number;
+}
+
 export interface TrackerStep {
   tracked: TrackedObject[];
+  /** Confirmed tracks not matched in this frame and not yet ended, by id. */
+  coasting: CoastingTrack[];
   /** Ids of confirmed tracks removed in this step (lost for longer than maxMissed). */
   ended: number[];
 }
@@ -67,11 +81,16 @@ export interface TrackerStep {
  * ByteTrack: predict every track, match high-score detections to the tracks in view, then to
  * the lost ones (a cascade, as DeepSORT does), then low-score detections to the tracks in view
  * still unmatched, then unconfirmed tracks to the leftover high detections. Ids are handed out at confirmation so short-lived false
- * tracks never burn an id. Matching is within one label only.
+ * tracks never burn an id. Matching is within one label only. As in ByteTrack (`STrack.activate`
+ * with `frame_id == 1`), tracks born on the first frame are confirmed at once: with no earlier
+ * frame to confirm them, a device's first frame (or a single posted still) would otherwise show
+ * nobody.
  */
 export class ByteTracker {
   private tracks: Track[] = [];
   private nextId = 1;
+  /** Frames stepped so far; the current frame's 1-based index during a step. */
+  private frame = 0;
   constructor(private readonly options: TrackerOptions = defaultTrackerOptions) {}
 
   get size(): number {
@@ -80,6 +99,7 @@ export class ByteTracker {
 
   step(detections: readonly TrackerInput[]): TrackerStep {
     const o = this.options;
+    this.frame++;
     for (const t of this.tracks) predict(t.kf);
     const high: number[] = [];
     const low: number[] = [];
@@ -127,7 +147,7 @@ export class ByteTracker {
       const d = detections[i]!;
       if (d.score >= o.newTrack) this.birth(d, matched, i);
     }
-    return { tracked: this.output(matched, detections), ended };
+    return { tracked: this.output(matched, detections), coasting: this.coasting(), ended };
   }
 
   private match(
@@ -150,10 +170,7 @@ export class ByteTracker {
       track.hits++;
       track.missed = 0;
       track.score = d.score;
-      if (!track.confirmed && track.hits >= this.options.birthHits) {
-        track.confirmed = true;
-        track.id = this.nextId++;
-      }
+      if (!track.confirmed && track.hits >= this.options.birthHits) this.confirm(track);
       matched.set(track, i);
     }
     return {
@@ -172,13 +189,25 @@ export class ByteTracker {
       confirmed: false,
       score: d.score,
       firstBox: d.box,
+      confirmedOn: 0,
     };
-    if (this.options.birthHits <= 1) {
-      track.confirmed = true;
-      track.id = this.nextId++;
-    }
+    if (this.options.birthHits <= 1 || this.frame === 1) this.confirm(track);
     this.tracks.push(track);
     matched.set(track, index);
+  }
+
+  private confirm(track: Track): void {
+    track.confirmed = true;
+    track.id = this.nextId++;
+    track.confirmedOn = this.frame;
+  }
+
+  /** Called after matching: every confirmed track still alive with a miss in this frame. */
+  private coasting(): CoastingTrack[] {
+    return this.tracks
+      .filter((t) => t.confirmed && t.missed > 0)
+      .map((t) => ({ trackId: t.id, label: t.label, box: boxOfState(t.kf), missedFrames: t.missed }))
+      .sort((a, b) => a.trackId - b.trackId);
   }
 
   private output(matched: Map<Track, number>, detections: readonly TrackerInput[]): TrackedObject[] {
@@ -193,7 +222,7 @@ export class ByteTracker {
         score: d.score,
         box: d.box,
         // Only on the frame the track is confirmed: later consumers must not re-apply it.
-        ...(track.hits === this.options.birthHits ? { firstBox: track.firstBox } : {}),
+        ...(track.confirmedOn === this.frame ? { firstBox: track.firstBox } : {}),
       });
     }
     return out.sort((a, b) => a.trackId - b.trackId);
