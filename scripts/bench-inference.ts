@@ -2,7 +2,8 @@
  * `pnpm bench:inference`: the inference pipeline against a bare session.run loop, on real images
  * made 1080p. A script, not a test: it prints figures, asserts nothing about speed.
  * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2),
- * INTRA_OP_SPINNING (false).
+ * INTRA_OP_SPINNING (false), BENCH_SESSION_THREAD (default "true,false": the session on its own
+ * thread, and on the main thread as before, a row each).
  */
 import { dataPath, modelsDir, startNats } from '@sightline/testing';
 import { runBench } from '../services/inference/bench/run.js';
@@ -17,6 +18,7 @@ try {
     intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 2),
     depths: (process.env.BENCH_DEPTHS ?? '1,2,3').split(',').map(Number),
     spinning: process.env.INTRA_OP_SPINNING === 'true',
+    sessionThread: (process.env.BENCH_SESSION_THREAD ?? 'true,false').split(',').map((v) => v === 'true'),
   });
   process.stdout.write(`${report}\n`);
 } finally {

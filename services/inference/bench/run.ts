@@ -11,6 +11,8 @@ export interface BenchOptions {
   intraOpThreads: number;
   depths: number[];
   spinning: boolean;
+  /** Session on its own thread (the default) and/or on the main thread, a row each. */
+  sessionThread: boolean[];
 }
 
 const fixed = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
@@ -23,17 +25,21 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const spec = builtinModels.yolox_nano!;
   const budget = { intraOpThreads: o.intraOpThreads, interOpThreads: 1, allowSpinning: o.spinning };
   const bareBefore = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
-  const pipelines: [number, Awaited<ReturnType<typeof pipelineRun>>][] = [];
+  const pipelines: [string, Awaited<ReturnType<typeof pipelineRun>>][] = [];
   for (const depth of o.depths) {
-    const env = {
-      INTRA_OP_THREADS: String(o.intraOpThreads),
-      INTRA_OP_SPINNING: String(o.spinning),
-      PIPELINE_DEPTH: String(depth),
-    };
-    pipelines.push([
-      depth,
-      await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
-    ]);
+    for (const thread of o.sessionThread) {
+      const env = {
+        INTRA_OP_THREADS: String(o.intraOpThreads),
+        INTRA_OP_SPINNING: String(o.spinning),
+        PIPELINE_DEPTH: String(depth),
+        SESSION_THREAD: String(thread),
+      };
+      const name = `PIPELINE_DEPTH=${depth}, session ${thread ? 'on its thread' : 'on the main thread'}`;
+      pipelines.push([
+        name,
+        await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
+      ]);
+    }
   }
   const bareAfter = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
   const bare = {
@@ -46,13 +52,13 @@ export async function runBench(o: BenchOptions): Promise<string> {
     '| run | frames | frames/s | p50 ms | p99 ms | CPU ms/frame | frames/s ratio to bare | CPU efficiency ratio to bare |',
     '|---|---|---|---|---|---|---|---|',
     row('bare session.run (before)', bareBefore),
-    ...pipelines.map(([depth, f]) => row(`pipeline, PIPELINE_DEPTH=${depth}`, f, bare)),
+    ...pipelines.map(([name, f]) => row(`pipeline, ${name}`, f, bare)),
     row('bare session.run (after)', bareAfter),
     '',
     'Mean per-frame stage times in the pipeline (ms, from DetectionBatch.timings):',
     ...pipelines.map(
-      ([depth, f]) =>
-        `- depth ${depth}: ${Object.entries(f.stages)
+      ([name, f]) =>
+        `- ${name}: ${Object.entries(f.stages)
           .filter(([k]) => k !== 'queueWaitMs')
           .map(([k, v]) => `${k} ${v.toFixed(1)}`)
           .join(', ')}`,
