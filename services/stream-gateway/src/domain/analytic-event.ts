@@ -11,6 +11,14 @@ export interface OutgoingAnalyticEvent {
   analyticId: string;
   streamId: string;
   text: string;
+  /** `text` as UTF-8, made once per event for all clients (see `bytesOf`). */
+  bytes?: Buffer;
+}
+
+/** The event's bytes, encoded on first use and shared by every client it is sent to. */
+export function bytesOf(event: OutgoingAnalyticEvent): Buffer {
+  event.bytes ??= Buffer.from(event.text);
+  return event.bytes;
 }
 
 export const analyticEventDecoder: Decoder<OutgoingAnalyticEvent> = (msg) => {

@@ -6,17 +6,22 @@ import type { FastifyInstance } from 'fastify';
 import type { HubRegistry } from '../adapters/hub-registry.js';
 import { JsHub } from '../adapters/js-hub.js';
 import type { StreamPositions } from '../adapters/stream-positions.js';
+import { writeCoalescer } from '../adapters/write-coalescer.js';
 import type { wsAuth } from '../adapters/ws-auth.js';
 import { refuse, type WsSockets } from '../adapters/ws-sockets.js';
 import type { GatewayConfig } from '../config.js';
 import {
   analyticEventDecoder,
+  bytesOf,
   matchesEventFilter,
   type OutgoingAnalyticEvent,
 } from '../domain/analytic-event.js';
 import { closeCodes } from '../domain/ws-close.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { whenClosed } from './when-closed.js';
+
+/** Held sends of one turn go out early once they reach this much. */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 export interface WsEventsDeps {
   control: ControlPlane;
@@ -62,7 +67,11 @@ export async function wsEventsRoutes(app: FastifyInstance, deps: WsEventsDeps): 
             socket.close(closeCodes.slowClient, 'slow client');
             return;
           }
-          socket.send(event.text);
+          // One encoding for all clients; this turn's sends leave in one write (WriteCoalescer).
+          const raw = request.raw.socket;
+          writeCoalescer.hold(raw);
+          socket.send(bytesOf(event), { binary: false });
+          if (raw.writableLength >= FLUSH_AT_BYTES) writeCoalescer.flushNow(raw);
           deps.metrics.delivered('ws_events');
         },
       };
