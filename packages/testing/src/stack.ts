@@ -12,6 +12,12 @@ export const serviceNames = [
 ] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
+/**
+ * Services that accept the dashboard's session cookie: on the stack's plain http they all read the
+ * prefix-less name (SESSION_COOKIE_SECURE=false), as the gateway sets it.
+ */
+const readsSessionCookie = new Set<ServiceName>(['stream-gateway', 'chat-llm', 'ingest']);
+
 export interface StackOptions {
   natsUrl: string;
   /** Fixed ports; free ports are picked for those not given. */
@@ -72,7 +78,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             ? { CHAT_UPSTREAM_URL: urls['chat-llm'], INGEST_UPSTREAM_URL: urls.ingest }
             : {}),
           // Plain http on 127.0.0.1: not every browser keeps a Secure cookie there.
-          ...(name === 'stream-gateway' || name === 'chat-llm' ? { SESSION_COOKIE_SECURE: 'false' } : {}),
+          ...(readsSessionCookie.has(name) ? { SESSION_COOKIE_SECURE: 'false' } : {}),
           ...natsLogin(options.natsCredentials?.[name]),
           ...options.env,
           ...options.serviceEnv?.[name],

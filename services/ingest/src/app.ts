@@ -1,10 +1,10 @@
 import './fastify-types.js';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
-import { ControlPlane } from '@sightline/auth';
+import { ControlPlane, RequestAuth, sessionCookieName, WebSessions } from '@sightline/auth';
 import { ApiError, buckets } from '@sightline/contracts';
 import { JsonBucket } from '@sightline/nats';
-import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { createHttpServer, parseOrigins, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { jetStreamFramePublisher } from './adapters/frame-publisher.js';
 import { HealthStore, startHealthPublisher } from './adapters/health-publisher.js';
 import { FrameRejection } from './adapters/image-normalizer.js';
@@ -68,6 +68,19 @@ async function pullSupervisor(
   });
 }
 
+/** Sessions are opened and ended by the gateway; ingest only reads them (KV web_sessions). */
+async function requestAuth(
+  runtime: ServiceRuntime,
+  config: IngestConfig,
+  control: ControlPlane,
+): Promise<RequestAuth> {
+  return new RequestAuth(control, {
+    sessions: await WebSessions.open(runtime.nc),
+    cookieName: sessionCookieName(config.SESSION_COOKIE_SECURE),
+    allowedOrigins: parseOrigins(config.CORS_ORIGINS),
+  });
+}
+
 export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): Promise<ServiceApp> {
   const metrics = createIngestMetrics(runtime.registry);
   const control = await ControlPlane.open(runtime.nc);
@@ -88,7 +101,18 @@ export async function buildApp(runtime: ServiceRuntime, config: IngestConfig): P
   });
   const rateLimiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const devices = new DeviceCache(config.DEVICE_CACHE_MS);
-  const ctx: IngestContext = { runtime, config, control, intake, health, rateLimiter, metrics, devices };
+  const auth = await requestAuth(runtime, config, control);
+  const ctx: IngestContext = {
+    runtime,
+    config,
+    control,
+    auth,
+    intake,
+    health,
+    rateLimiter,
+    metrics,
+    devices,
+  };
 
   const http = createHttpServer({
     logger: runtime.logger,

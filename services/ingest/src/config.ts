@@ -45,6 +45,11 @@ export const IngestEnv = Type.Object({
   PULL_BACKOFF_MAX_MS: Type.Integer({ minimum: 10, default: 30_000 }),
   /** How often per-device health is written to KV `sessions` for the gateway. */
   HEALTH_PUBLISH_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /**
+   * The gateway's SESSION_COOKIE_SECURE, so ingest reads the same cookie name (`__Host-sl_session`
+   * when true, `sl_session` on a plain-http local stack): the dashboard's camera health comes here.
+   */
+  SESSION_COOKIE_SECURE: Type.Boolean({ default: true }),
 });
 
 // Flags default to "on"; TypeBox defaults on unions need the literal here.

@@ -1,4 +1,4 @@
-import type { ControlPlane } from '@sightline/auth';
+import type { ControlPlane, RequestAuth } from '@sightline/auth';
 import type { ServiceRuntime } from '@sightline/service-kit';
 import type { IngestConfig } from './config.js';
 import type { DeviceCache } from './domain/device-cache.js';
@@ -12,6 +12,8 @@ export interface IngestContext {
   runtime: ServiceRuntime;
   config: IngestConfig;
   control: ControlPlane;
+  /** API key header first, else the dashboard's session cookie (opened at the gateway) with its CSRF check. */
+  auth: RequestAuth;
   intake: FrameIntake;
   health: HealthRegistry;
   rateLimiter: RateLimiter;

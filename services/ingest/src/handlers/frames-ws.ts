@@ -9,15 +9,36 @@ const AUTH_TIMEOUT_MS = 5000;
 const POLICY_VIOLATION = 1008;
 
 type Authorized = { principal: Principal; device: Device };
+const WS_SCOPES = ['frames:write'] as const;
 
+async function withDevice(ctx: IngestContext, principal: Principal, deviceId: string): Promise<Authorized> {
+  return { principal, device: await requireDevice(ctx.control, principal, deviceId) };
+}
+
+/** By an API key: the upgrade's header, or (`key` given) the first message's. */
 async function authorize(
   ctx: IngestContext,
   request: FastifyRequest,
   key: string | undefined,
   deviceId: string,
 ): Promise<Authorized> {
-  const principal = await authenticate(ctx.control, request, ['frames:write'], key);
-  return { principal, device: await requireDevice(ctx.control, principal, deviceId) };
+  return withDevice(ctx, await authenticate(ctx.control, request, WS_SCOPES, key), deviceId);
+}
+
+/**
+ * The upgrade's own credential: a header key first, else the session cookie. A cookie also needs
+ * an allowed Origin even though this is a GET: browsers attach cookies to cross-site WebSocket
+ * handshakes too (CSWSH). Undefined when there is neither: the first message must then carry a key.
+ */
+async function authorizeUpgrade(
+  ctx: IngestContext,
+  request: FastifyRequest,
+  deviceId: string,
+): Promise<Authorized | undefined> {
+  if (presentedKey(request) !== undefined) return authorize(ctx, request, undefined, deviceId);
+  if (ctx.auth.sessionIdOf(request) === undefined) return undefined;
+  const principal = await ctx.auth.bySession(request, WS_SCOPES, { checkOrigin: true });
+  return withDevice(ctx, principal, deviceId);
 }
 
 /** The key of a first message `{"type":"auth","apiKey":…}`, or undefined. */
@@ -33,22 +54,19 @@ function authMessageKey(data: Buffer, isBinary: boolean): string | undefined {
 
 /**
  * `GET /api/v1/devices/:id/frames/ws`: a camera pushes frames over one socket. A key in the
- * upgrade's headers is checked before the upgrade (HTTP 401/403/404); otherwise the first
- * message must be `{"type":"auth","apiKey":…}`.
+ * upgrade's headers, or else the dashboard's session cookie (with its Origin), is checked before
+ * the upgrade (HTTP 401/403/404); otherwise the first message must be `{"type":"auth","apiKey":…}`.
  */
 export async function wsFrameRoutes(app: FastifyInstance, ctx: IngestContext): Promise<void> {
-  const byHeader = new WeakMap<FastifyRequest, Authorized>();
+  const byUpgrade = new WeakMap<FastifyRequest, Authorized>();
   app.get(
     '/api/v1/devices/:id/frames/ws',
     {
       websocket: true,
       config: { source: 'ws' },
       onRequest: async (request) => {
-        if (presentedKey(request) === undefined) return;
-        byHeader.set(
-          request,
-          await authorize(ctx, request, undefined, (request.params as { id: string }).id),
-        );
+        const upgrade = await authorizeUpgrade(ctx, request, (request.params as { id: string }).id);
+        if (upgrade) byUpgrade.set(request, upgrade);
       },
     },
     (socket, request) => {
@@ -81,8 +99,8 @@ export async function wsFrameRoutes(app: FastifyInstance, ctx: IngestContext): P
         authStarted = true;
         authorize(ctx, request, authMessageKey(data, isBinary) ?? '', deviceId).then(open, refuse);
       });
-      const fromHeader = byHeader.get(request);
-      if (fromHeader) open(fromHeader);
+      const fromUpgrade = byUpgrade.get(request);
+      if (fromUpgrade) open(fromUpgrade);
     },
   );
 }

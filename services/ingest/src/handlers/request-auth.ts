@@ -1,4 +1,4 @@
-import { authenticate, type Principal, requireDevice } from '@sightline/auth';
+import { type Principal, requireDevice } from '@sightline/auth';
 import { ApiError, type Device, type Scope } from '@sightline/contracts';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { IngestContext } from '../context.js';
@@ -30,9 +30,10 @@ export function deviceFor(ctx: IngestContext, principal: Principal, deviceId: st
 }
 
 /**
- * onRequest hook: key (401), scope (403), rate limit (429) and, for `/:id` routes, the device of
- * the caller's tenant (404) — all before a byte of the body is read. The device comes through the
- * device cache: a pushing camera must not cost a KV round trip per frame.
+ * onRequest hook: key or session cookie (401), scope (403), a cookie's Origin on writes (403),
+ * rate limit (429) and, for `/:id` routes, the device of the caller's tenant (404) — all before a
+ * byte of the body is read. A header key skips the cookie entirely and goes through the key cache,
+ * and the device through the device cache: a pushing camera must not cost a KV round trip per frame.
  */
 export function requireAuth(
   ctx: IngestContext,
@@ -40,7 +41,7 @@ export function requireAuth(
   withDevice = false,
 ): onRequestHookHandler {
   return async (request) => {
-    const principal = await authenticate(ctx.control, request, scopes);
+    const principal = await ctx.auth.authenticate(request, scopes);
     enforceRateLimit(ctx, principal);
     const id = (request.params as { id?: string }).id;
     const device = withDevice && id !== undefined ? await deviceFor(ctx, principal, id) : undefined;

@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
 import { ControlPlane } from '@sightline/auth';
 import { frameHeaders, type Scope, streams } from '@sightline/contracts';
 import type { JetStreamClient, JsMsg, NatsConnection } from '@sightline/nats';
-import { bootService, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
+import { bootService, createLogger, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { startNats, type TestNats } from '@sightline/testing';
 import { buildApp } from '../../src/app.js';
 import { type IngestConfig, loadConfig } from '../../src/config.js';
@@ -16,20 +17,36 @@ export interface IngestUnderTest {
   stop(): Promise<void>;
 }
 
-/** A real nats-server and one ingest replica listening on a free port. */
+/** A logger at info that keeps every line in `lines` (to search them for leaked secrets). */
+function capturingLogger(lines: string[]) {
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return createLogger({ service: 'ingest', version: 'test', level: 'info', destination });
+}
+
+/**
+ * A real nats-server and one ingest replica listening on a free port. Pass `logLines` to keep what
+ * it logs (info and up); otherwise it logs nothing.
+ */
 export async function startIngest(
   env: Record<string, string> = {},
   nats?: TestNats,
+  logLines?: string[],
 ): Promise<IngestUnderTest> {
   const ownNats = nats === undefined;
   const server = nats ?? (await startNats());
   const config = loadConfig({ NATS_URL: server.url, LOG_LEVEL: 'silent', PULL: 'off', ...env });
-  const runtime = await bootService({
+  const booted = await bootService({
     service: 'ingest',
     version: 'test',
     logLevel: 'silent',
     natsUrl: server.url,
   });
+  const runtime = logLines ? { ...booted, logger: capturingLogger(logLines) } : booted;
   const app = await buildApp(runtime, config);
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   await app.start();
