@@ -64,7 +64,7 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
   }
 
   /** A frame that counts as activity (events, reset). */
-  writeActivity(frame: string): void {
+  writeActivity(frame: string | Buffer): void {
     if (this.ended) return;
     // What is still unsent from earlier writes: a client that lets it pile up is cut off (it
     // resumes by Last-Event-ID) instead of growing this process's memory without bound.

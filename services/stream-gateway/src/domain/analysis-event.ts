@@ -15,7 +15,8 @@ export interface AnalysisEvent {
   /** `<stream key>-<seq>`: the SSE id. */
   id: string;
   /** SSE frame by filter key; null when the filter leaves nothing to send. */
-  frames: Map<string, string | null>;
+  /** SSE frames by filter key, as bytes: encoded once, written to every client with that filter. */
+  frames: Map<string, Buffer | null>;
 }
 
 /**
@@ -44,13 +45,16 @@ export function analysisDecoder(streamKey: string): Decoder<AnalysisEvent> {
   };
 }
 
-/** The SSE frame of an event for a filter, built at most once per (event, filter). */
-export function frameFor(event: AnalysisEvent, filter: DetectionFilter): string | null {
+/**
+ * The SSE frame of an event for a filter, built and UTF-8 encoded at most once per (event,
+ * filter): a thousand clients of one device cost one encoding, not a thousand.
+ */
+export function frameFor(event: AnalysisEvent, filter: DetectionFilter): Buffer | null {
   let frame = event.frames.get(filter.key);
   if (frame === undefined) {
     const kept = applyFilter(event.result, filter);
     // JSON.stringify escapes newlines inside strings, so `data:` stays one line.
-    frame = kept ? eventFrame('analysis_result', event.id, JSON.stringify(kept)) : null;
+    frame = kept ? Buffer.from(eventFrame('analysis_result', event.id, JSON.stringify(kept))) : null;
     event.frames.set(filter.key, frame);
   }
   return frame;

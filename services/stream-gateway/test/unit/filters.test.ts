@@ -47,7 +47,7 @@ describe('detection filters', () => {
     const f = parseFilter({ types: 'dog' });
     const first = frameFor(event, f);
     expect(frameFor(event, f)).toBe(first);
-    expect(first).toBe(
+    expect(first?.toString('utf8')).toBe(
       `event: analysis_result\nid: cam-1-5\ndata: ${JSON.stringify({ ...result, detections: [{ type: 'dog', confidence: 0.95 }] })}\n\n`,
     );
     expect(frameFor(event, parseFilter({ types: 'bicycle' }))).toBeNull();
