@@ -5,9 +5,6 @@ import { type DisconnectReason, disconnectFrame, heartbeatFrame } from '../domai
 import type { HubSubscriber } from './js-hub.js';
 import { writeCoalescer } from './write-coalescer.js';
 
-/** Held writes of one turn go out early once they reach this much (see WriteCoalescer.flushNow). */
-const FLUSH_AT_BYTES = 64 * 1024;
-
 export interface SseSessionOptions {
   res: ServerResponse;
   filter: DetectionFilter;
@@ -74,7 +71,7 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     }
     writeCoalescer.hold(this.options.res);
     this.options.res.write(frame);
-    if (this.options.res.writableLength >= FLUSH_AT_BYTES) writeCoalescer.flushNow(this.options.res);
+    writeCoalescer.wrote(this.options.res);
     this.lastWriteAt = this.options.now();
     this.lastActivityAt = this.lastWriteAt;
   }

@@ -2,7 +2,12 @@
 export interface Corkable {
   cork(): void;
   uncork(): void;
+  /** Bytes written but not yet handed to the kernel (held ones included). */
+  readonly writableLength: number;
 }
+
+/** Held writes of one turn go out early once they reach this much (see `wrote`). */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 /**
  * Holds each stream's writes until the end of this turn of the event loop, then flushes every held
@@ -26,9 +31,15 @@ export class WriteCoalescer {
   }
 
   /**
-   * Flush one stream now, before the turn ends: a burst (a replay) must reach the socket as it
-   * grows, or the bytes held here would look like a client that does not read.
+   * Call after writing: once a held stream has 64 KB waiting it is flushed now, before the turn
+   * ends. A burst (a replay) must reach the socket as it grows, or the bytes held here would look
+   * like a client that does not read.
    */
+  wrote(stream: Corkable): void {
+    if (stream.writableLength >= FLUSH_AT_BYTES) this.flushNow(stream);
+  }
+
+  /** Flush one stream now. */
   flushNow(stream: Corkable): void {
     if (this.held.delete(stream)) stream.uncork();
   }

@@ -20,9 +20,6 @@ import { closeCodes } from '../domain/ws-close.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { whenClosed } from './when-closed.js';
 
-/** Held sends of one turn go out early once they reach this much. */
-const FLUSH_AT_BYTES = 64 * 1024;
-
 export interface WsEventsDeps {
   control: ControlPlane;
   auth: ReturnType<typeof wsAuth>;
@@ -71,7 +68,7 @@ export async function wsEventsRoutes(app: FastifyInstance, deps: WsEventsDeps): 
           const raw = request.raw.socket;
           writeCoalescer.hold(raw);
           socket.send(bytesOf(event), { binary: false });
-          if (raw.writableLength >= FLUSH_AT_BYTES) writeCoalescer.flushNow(raw);
+          writeCoalescer.wrote(raw);
           deps.metrics.delivered('ws_events');
         },
       };

@@ -37,6 +37,20 @@ describe('WriteCoalescer', () => {
     expect(writes).toEqual(['a\nb\nc\n', 'd\n']);
   });
 
+  it('wrote() keeps a small write held and flushes a stream once 64 KB wait', async () => {
+    const coalescer = new WriteCoalescer();
+    const { stream, writes } = recordingStream();
+    coalescer.hold(stream);
+    stream.write('small');
+    coalescer.wrote(stream);
+    await Promise.resolve();
+    expect(writes).toEqual([]);
+    stream.write('x'.repeat(64 * 1024));
+    coalescer.wrote(stream);
+    await Promise.resolve();
+    expect(writes).toEqual([`small${'x'.repeat(64 * 1024)}`]);
+  });
+
   it('flushNow sends one stream at once and leaves the others held', async () => {
     const coalescer = new WriteCoalescer();
     const [one, two] = [recordingStream(), recordingStream()];
