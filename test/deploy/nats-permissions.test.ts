@@ -31,6 +31,8 @@ const mayPublish: Record<string, Partial<Record<User, true>>> = {
   [subjects.frames('t1', 'cam-1')]: { ingest: true, admin: true },
   [subjects.detections(3, 't1', 'cam-1')]: { ingest: true, inference: true, admin: true },
   [subjects.live('t1', 'cam-1')]: { inference: true, admin: true },
+  [subjects.liveViewers('t1', 'cam-1')]: { gateway: true, admin: true },
+  [subjects.liveViewersSync]: { inference: true, admin: true },
   [subjects.analysis('t1', 'cam-1')]: { analytics: true, admin: true },
   [subjects.events('t1', 'cam-1', 'NFV4-PC')]: { analytics: true, admin: true },
   [subjects.rollups('t1', 'cam-1')]: { analytics: true, admin: true },

@@ -47,6 +47,16 @@ export const subjects = {
   rollupsOfTenant: (tenant: string) => `rollups.${assertToken(tenant, 'tenant')}.*`,
   live: (tenant: string, device: string) =>
     `live.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
+  /**
+   * Core NATS, empty body: a gateway has live viewers of this camera. Announced when the first
+   * viewer joins and then every few seconds; inference publishes a camera's live frames only
+   * while such announcements keep coming, so unwatched cameras cost no live-frame traffic.
+   */
+  liveViewers: (tenant: string, device: string) =>
+    `live_viewers.${assertToken(tenant, 'tenant')}.${assertToken(device, 'device')}`,
+  liveViewersAll: 'live_viewers.*.*',
+  /** Core NATS: an inference replica (re)started; gateways announce all their watched cameras now. */
+  liveViewersSync: 'live_viewers_sync',
   /** Request/reply: metric queries answered by analytics-aggregation. */
   analyticsQuery: 'sightline.analytics.query',
   /** Control-plane change notifications (device or scene changed), core NATS. */

@@ -5,6 +5,7 @@ import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightli
 import { Detector } from './adapters/detector.js';
 import { DevicePrivacy } from './adapters/device-privacy.js';
 import { DeviceScenes } from './adapters/device-scenes.js';
+import { LiveViewers } from './adapters/live-viewers.js';
 import type { InferenceConfig } from './config.js';
 import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
 import { MotionGate } from './domain/motion-gate.js';
@@ -85,6 +86,10 @@ export async function buildApp(
     ? new DevicePrivacy(await ControlPlane.open(runtime.nc), config.DEVICE_CACHE_MS)
     : undefined;
   const scenes = await DeviceScenes.open(runtime.nc, config.DEVICE_CACHE_MS);
+  const viewers =
+    config.LIVE_FRAMES && config.LIVE_FRAMES_ONLY_WATCHED
+      ? await LiveViewers.open(runtime.nc, config.LIVE_VIEWERS_TTL_MS)
+      : undefined;
   if (faces) logger.info({ model: faces.spec.id, privacyBlur: config.PRIVACY_BLUR }, 'face model loaded');
 
   const consumer = options.consumer ?? {
@@ -100,6 +105,7 @@ export async function buildApp(
     maxAgeMs: config.FRAME_MAX_AGE_MS,
     attributes: config.ATTRIBUTES,
     liveFrames: config.LIVE_FRAMES,
+    isWatched: viewers ? (tenantId, deviceId) => viewers.isWatched(tenantId, deviceId) : undefined,
     classes: csvSet(config.CLASSES),
     motion: config.MOTION_GATING
       ? new MotionGate<Detection[]>({
@@ -151,6 +157,7 @@ export async function buildApp(
     },
     async stop() {
       await Promise.all(loops.map((loop) => loop.stop()));
+      viewers?.stop();
       await detector.release();
       await faces?.release();
     },

@@ -65,6 +65,14 @@ export const InferenceEnv = Type.Object({
   PRIVACY_MODE: Bool(true),
   /** Publish seed 002 FrameData (JPEG + detections) on core NATS for live viewers. */
   LIVE_FRAMES: Bool(true),
+  /**
+   * Publish a camera's live frames only while a gateway announces viewers of it
+   * (`live_viewers.<tenant>.<device>`): a frame is ~1.3x its JPEG as JSON, and most cameras
+   * are not watched most of the time. false: every analysed frame, watched or not.
+   */
+  LIVE_FRAMES_ONLY_WATCHED: Bool(true),
+  /** A camera counts as watched this long after its last announcement (gateways repeat every 5 s). */
+  LIVE_VIEWERS_TTL_MS: Type.Integer({ minimum: 1, default: 15_000 }),
 });
 export type InferenceConfig = Static<typeof InferenceEnv>;
 

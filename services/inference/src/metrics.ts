@@ -16,6 +16,7 @@ export interface InferenceMetrics {
   modelLoadSeconds: Gauge<'model'>;
   inferenceSpeedMs: Gauge<'model'>;
   livePublishErrors: Counter;
+  liveUnwatched: Counter;
   sceneModelMissing: Counter<'model'>;
 }
 
@@ -73,6 +74,11 @@ export function createMetrics(registry: Registry): InferenceMetrics {
     livePublishErrors: new Counter({
       name: `${p}live_publish_errors_total`,
       help: 'Live FrameData messages that could not be published (best effort)',
+      registers,
+    }),
+    liveUnwatched: new Counter({
+      name: `${p}live_frames_unwatched_total`,
+      help: 'Analysed frames not published live because no gateway announced viewers of the camera',
       registers,
     }),
   };

@@ -58,7 +58,7 @@ export async function buildApp(runtime: ServiceRuntime, config: GatewayConfig): 
   });
   const streams = new AnalysisStreams({ js, positions, slots, config, metrics, logger });
   const sockets = new WsSockets(metrics, config.WS_PING_MS);
-  const live = new LiveStreams(nc, metrics, config.HUB_LINGER_MS);
+  const live = new LiveStreams(nc, metrics, config.HUB_LINGER_MS, config.LIVE_VIEWERS_ANNOUNCE_MS);
   const eventHubs = new HubRegistry<JsHub<OutgoingAnalyticEvent>>(config.HUB_LINGER_MS, (n) =>
     metrics.hubs.set({ kind: 'events' }, n),
   );

@@ -41,6 +41,8 @@ export const GatewayEnv = Type.Object({
   SESSIONS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   /** A shared subscription with no client left is kept this long (reconnects reuse it). */
   HUB_LINGER_MS: Ms(0, 5000),
+  /** Watched cameras are announced to inference this often (it stops live frames after 3 misses). */
+  LIVE_VIEWERS_ANNOUNCE_MS: Ms(50, 5000),
   /** WebSocket: ping interval; a socket that missed a pong by the next ping is closed. */
   WS_PING_MS: Ms(50, 30_000),
   /** WebSocket: time allowed for the first-message auth when the upgrade carried none. */

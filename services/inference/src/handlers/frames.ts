@@ -33,6 +33,8 @@ export interface FrameHandlerDeps {
   maxAgeMs: number;
   attributes: boolean;
   liveFrames: boolean;
+  /** Whether some gateway has live viewers of the camera; absent: publish for every camera. */
+  isWatched?: (tenantId: string, deviceId: string) => boolean;
   /** Labels to publish; empty: all. */
   classes: ReadonlySet<string>;
   motion?: MotionGate<Detection[]>;
@@ -132,7 +134,9 @@ export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg) => Prom
         msgId: meta.frameId,
       },
     );
-    if (deps.liveFrames) await publishLive(deps, batch, msg.data, blur);
+    if (deps.liveFrames && (deps.isWatched?.(meta.tenantId, meta.deviceId) ?? true)) {
+      await publishLive(deps, batch, msg.data, blur);
+    } else if (deps.liveFrames) deps.metrics.liveUnwatched.inc();
     observe('publish', performance.now() - publishStart);
     return outcome.ack();
   };

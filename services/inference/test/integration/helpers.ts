@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FrameMeta, frameHeaders, subjects } from '@sightline/contracts';
-import { type JetStreamClient, publishBytes } from '@sightline/nats';
+import { type JetStreamClient, type NatsConnection, publishBytes } from '@sightline/nats';
 import { bootService, type ServiceRuntime } from '@sightline/service-kit';
 import { modelsDir } from '@sightline/testing';
 import { type InferenceConfig, loadConfig } from '../../src/config.js';
@@ -52,4 +52,11 @@ export function headersOf(meta: FrameMeta): Record<string, string> {
     if (value !== undefined) headers[header] = String(value);
   }
   return headers;
+}
+
+/** Announce a live viewer of the camera, as a gateway does, so inference publishes its live frames. */
+export async function watchLive(nc: NatsConnection, tenantId: string, deviceId: string): Promise<void> {
+  nc.publish(subjects.liveViewers(tenantId, deviceId));
+  // Flushed: the announcement is on the server (and delivered to inference) before the next frame.
+  await nc.flush();
 }

@@ -5,7 +5,7 @@ import type { ServiceApp, ServiceRuntime } from '@sightline/service-kit';
 import { dataPath, startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { publishFrame, testConfig, testRuntime } from './helpers.js';
+import { publishFrame, testConfig, testRuntime, watchLive } from './helpers.js';
 
 const frameData = compile(FrameData);
 const decoder = new TextDecoder();
@@ -36,6 +36,7 @@ async function liveFrameOf(tenantId: string, deviceId: string): Promise<FrameDat
       live.push(frameData.parse(JSON.parse(decoder.decode(m.data))));
     },
   });
+  await watchLive(runtime.nc, tenantId, deviceId);
   await publishFrame(runtime.js, zidane, { tenantId, deviceId });
   await waitFor(() => live.length === 1, { what: `the live frame of ${deviceId}` });
   sub.unsubscribe();

@@ -4,7 +4,7 @@ import type { ServiceApp, ServiceRuntime } from '@sightline/service-kit';
 import { dataPath, startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { publishFrame, testConfig, testRuntime } from './helpers.js';
+import { publishFrame, testConfig, testRuntime, watchLive } from './helpers.js';
 
 const frameData = compile(FrameData);
 const decoder = new TextDecoder();
@@ -48,6 +48,7 @@ describe('worker with motion gating, faces and privacy blur', () => {
         live.push(frameData.parse(JSON.parse(decoder.decode(m.data))));
       },
     });
+    await watchLive(runtime.nc, tenantId, deviceId);
     await publishFrame(runtime.js, zidane, { tenantId, deviceId });
     await waitFor(() => live.length === 1, { what: 'the first live frame' });
     await publishFrame(runtime.js, zidane, { tenantId, deviceId });

@@ -5,7 +5,7 @@ import type { ServiceApp, ServiceRuntime } from '@sightline/service-kit';
 import { dataPath, startNats, type TestNats, waitFor } from '@sightline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { headersOf, publishFrame, testConfig, testRuntime } from './helpers.js';
+import { headersOf, publishFrame, testConfig, testRuntime, watchLive } from './helpers.js';
 
 const batchSchema = compile(DetectionBatch);
 const frameDataSchema = compile(FrameData);
@@ -52,6 +52,7 @@ describe('inference worker on real NATS', () => {
   it('turns a real JPEG on FRAMES into a DetectionBatch on DETECTIONS and a live FrameData', async () => {
     const deviceId = 'cam-dog';
     const live = runtime.nc.subscribe(subjects.live(tenantId, deviceId), { max: 1 });
+    await watchLive(runtime.nc, tenantId, deviceId);
     const meta = await publishFrame(runtime.js, dog, { tenantId, deviceId });
 
     const batches = await waitFor(

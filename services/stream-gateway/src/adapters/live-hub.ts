@@ -21,6 +21,13 @@ export interface LiveViewer {
   onFrame(frame: LiveFrame): void;
 }
 
+export interface LiveHubHooks {
+  onDrop: (reason: string) => void;
+  /** The subscription is live (called once), and when it ends. */
+  onStart?: () => void;
+  onStop?: () => void;
+}
+
 /**
  * One core-NATS subscription on `live.<tenant>.<device>` per process, shared by every viewer of
  * the camera. Live frames are not stored: a viewer sees frames from when it joins.
@@ -34,7 +41,7 @@ export class LiveHub {
     private readonly nc: NatsConnection,
     private readonly subject: string,
     private readonly deviceId: string,
-    private readonly onDrop: (reason: string) => void,
+    private readonly hooks: LiveHubHooks,
   ) {}
 
   async start(): Promise<void> {
@@ -46,11 +53,14 @@ export class LiveHub {
     });
     // The subscription is live on the server once this round trip returns.
     await this.nc.flush();
+    this.hooks.onStart?.();
   }
 
   stop(): void {
-    this.sub?.unsubscribe();
+    if (!this.sub) return;
+    this.sub.unsubscribe();
     this.sub = undefined;
+    this.hooks.onStop?.();
   }
 
   private dispatch(data: Uint8Array): void {
@@ -59,11 +69,11 @@ export class LiveHub {
     try {
       value = JSON.parse(text);
     } catch {
-      this.onDrop('invalid_json');
+      this.hooks.onDrop('invalid_json');
       return;
     }
     if (!validFrame.check(value)) {
-      this.onDrop('invalid_schema');
+      this.hooks.onDrop('invalid_schema');
       return;
     }
     const frame: LiveFrame = {
