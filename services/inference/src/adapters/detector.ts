@@ -103,12 +103,9 @@ export class Detector {
 
   async detect(frame: PreparedFrame): Promise<DetectResult> {
     const t0 = performance.now();
-    let outputs: Awaited<ReturnType<ModelRunner['run']>>;
-    try {
-      outputs = await this.sessions.run(frame.tensor);
-    } finally {
-      this.pool.release(frame.tensor);
-    }
+    // A failed run keeps the tensor (a session thread may still hold it); the pool makes another.
+    const { outputs, input } = await this.sessions.run(frame.tensor);
+    this.pool.release(input);
     const t1 = performance.now();
     const { inputWidth, inputHeight, labels, format, nmsIou } = this.spec;
     const params = { inputWidth, inputHeight, numClasses: labels.length, thresholds: this.thresholds };

@@ -61,12 +61,22 @@ export function ortSessionOptions(options: SessionOptions): ort.InferenceSession
   };
 }
 
+/**
+ * A forward pass's outputs, and its input handed back for reuse: a session thread takes the input
+ * by transfer (no copy), which leaves the caller's array empty, and returns it the same way.
+ */
+export interface RunResult {
+  outputs: Outputs;
+  input: Float32Array;
+}
+
 /** What the detector needs of a loaded model, on this thread or on a session thread. */
 export interface ModelRunner {
   readonly spec: ModelSpec;
   readonly file: string;
   readonly loadMs: number;
-  run(input: Float32Array): Promise<Outputs>;
+  /** One pass; `input` belongs to the runner until the result gives it back. */
+  run(input: Float32Array): Promise<RunResult>;
   release(): Promise<void>;
 }
 
@@ -101,14 +111,14 @@ export class OnnxModel implements ModelRunner {
   }
 
   /** One forward pass over a CHW float tensor of the spec's input size. */
-  async run(input: Float32Array): Promise<Outputs> {
+  async run(input: Float32Array): Promise<RunResult> {
     const tensor = new ort.Tensor('float32', input, [1, 3, this.spec.inputHeight, this.spec.inputWidth]);
     const result = await this.session.run({ [this.session.inputNames[0]!]: tensor });
     const outputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     for (const [name, value] of Object.entries(result)) {
       outputs[name] = { data: value.data as Float32Array, dims: value.dims };
     }
-    return outputs;
+    return { outputs, input };
   }
 
   async release(): Promise<void> {

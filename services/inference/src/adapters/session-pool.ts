@@ -1,5 +1,4 @@
-import type { Outputs } from '../domain/decoders/types.js';
-import type { ModelRunner } from './onnx-model.js';
+import type { ModelRunner, RunResult } from './onnx-model.js';
 
 /**
  * One or more sessions of the same model; each run takes a free one, or waits for the first to be
@@ -15,7 +14,7 @@ export class SessionPool {
     this.free = [...sessions];
   }
 
-  async run(input: Float32Array): Promise<Outputs> {
+  async run(input: Float32Array): Promise<RunResult> {
     const runner = this.free.pop() ?? (await new Promise<ModelRunner>((r) => this.waiting.push(r)));
     try {
       return await runner.run(input);

@@ -20,12 +20,13 @@ async function run({ id, input }) {
       // A copy this thread owns, so it can be handed over without a second copy (transfer).
       outputs[name] = { data: value.data.slice(), dims: [...value.dims] };
     }
-    port.postMessage(
-      { kind: 'outputs', id, outputs },
-      Object.values(outputs).map((o) => o.data.buffer),
-    );
+    // The input goes back too (it came by transfer), for the main thread's tensor pool.
+    port.postMessage({ kind: 'outputs', id, outputs, input }, [
+      ...Object.values(outputs).map((o) => o.data.buffer),
+      input.buffer,
+    ]);
   } catch (err) {
-    port.postMessage({ kind: 'run_failed', id, message: err.message });
+    port.postMessage({ kind: 'run_failed', id, message: err.message, input }, [input.buffer]);
   }
 }
 

@@ -21,7 +21,12 @@ describe('a session on its own worker thread', () => {
     const input = Float32Array.from(frame.tensor);
     const threaded = await ThreadedModel.load(yolox, modelsDir, options);
     try {
-      const [a, b] = [await here.model.run(input), await threaded.run(input)];
+      const { outputs: a } = await here.model.run(input);
+      const sent = Float32Array.from(input);
+      const { outputs: b, input: back } = await threaded.run(sent);
+      // The input went by transfer and came back whole, for the tensor pool to reuse.
+      expect(sent.length).toBe(0);
+      expect(Buffer.from(back.buffer).equals(Buffer.from(input.buffer))).toBe(true);
       expect(Object.keys(b)).toEqual(Object.keys(a));
       for (const name of Object.keys(a)) {
         expect(b[name]!.dims).toEqual(a[name]!.dims);

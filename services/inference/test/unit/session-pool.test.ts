@@ -13,7 +13,7 @@ function heldSession(name: string, log: string[]) {
     run: (input) =>
       new Promise((resolve) => {
         log.push(`${name} starts ${input[0]}`);
-        finish.push(() => resolve({ out: { data: input, dims: [1] } }));
+        finish.push(() => resolve({ outputs: { out: { data: input, dims: [1] } }, input }));
       }),
     release: async () => {
       log.push(`${name} released`);
@@ -39,7 +39,7 @@ describe('SessionPool', () => {
     await settle();
     a.finishNext();
     const outputs = await Promise.all(runs);
-    expect(outputs.map((o) => o.out!.data[0])).toEqual([1, 2, 3]);
+    expect(outputs.map((o) => o.outputs.out!.data[0])).toEqual([1, 2, 3]);
     expect(log).toEqual(['a starts 1', 'a starts 2', 'a starts 3']);
   });
 
@@ -55,7 +55,7 @@ describe('SessionPool', () => {
     expect(log).toContain('b starts 3');
     a.finishNext();
     b.finishNext();
-    expect((await Promise.all(runs)).map((o) => o.out!.data[0])).toEqual([1, 2, 3]);
+    expect((await Promise.all(runs)).map((o) => o.outputs.out!.data[0])).toEqual([1, 2, 3]);
     await pool.release();
     expect(log.filter((l) => l.endsWith('released')).sort()).toEqual(['a released', 'b released']);
   });
