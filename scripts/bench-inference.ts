@@ -2,8 +2,9 @@
  * `pnpm bench:inference`: the inference pipeline against a bare session.run loop, on real images
  * made 1080p. A script, not a test: it prints figures, asserts nothing about speed.
  * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2),
- * INTRA_OP_SPINNING (false), BENCH_SESSION_THREAD (default "true,false": the session on its own
- * thread, and on the main thread as before, a row each).
+ * INTRA_OP_SPINNING (false), BENCH_SESSION_THREAD (default "true"; "true,false" adds rows with the
+ * session on the main thread), BENCH_LIVE (default "unwatched,watched": no live viewers, so no live
+ * frames published, and every camera watched, so every frame also published live; a row each).
  */
 import { dataPath, modelsDir, startNats } from '@sightline/testing';
 import { runBench } from '../services/inference/bench/run.js';
@@ -18,7 +19,8 @@ try {
     intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 2),
     depths: (process.env.BENCH_DEPTHS ?? '1,2,3').split(',').map(Number),
     spinning: process.env.INTRA_OP_SPINNING === 'true',
-    sessionThread: (process.env.BENCH_SESSION_THREAD ?? 'true,false').split(',').map((v) => v === 'true'),
+    sessionThread: (process.env.BENCH_SESSION_THREAD ?? 'true').split(',').map((v) => v === 'true'),
+    live: (process.env.BENCH_LIVE ?? 'unwatched,watched').split(',') as ('unwatched' | 'watched')[],
   });
   process.stdout.write(`${report}\n`);
 } finally {

@@ -1,4 +1,5 @@
-import { type DetectionBatch, subjects } from '@sightline/contracts';
+import { type DetectionBatch, streams, subjects } from '@sightline/contracts';
+import type { JetStreamClient } from '@sightline/nats';
 import { bootService } from '@sightline/service-kit';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -11,6 +12,23 @@ export interface PipelineOptions {
   frames: Buffer[];
   count: number;
   env: Record<string, string>;
+  /** Called when the worker starts draining (after the queue is filled). */
+  onStart?: () => void;
+}
+
+/**
+ * FRAME_HISTORY mirrors FRAMES asynchronously. Frames are queued much faster here than cameras
+ * send them, so without this wait the mirror would still be copying them during the measured
+ * drain and its nats-server CPU would count against the pipeline on a 2-core machine.
+ */
+async function mirrorCaughtUp(js: JetStreamClient): Promise<void> {
+  const jsm = await js.jetstreamManager();
+  const frames = await jsm.streams.info(streams.frames.name);
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    const history = await jsm.streams.info(streams.frameHistory.name).catch(() => undefined);
+    if (!history || history.state.last_seq >= frames.state.last_seq) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
@@ -32,6 +50,7 @@ export async function pipelineRun(
     const jpeg = options.frames[i % options.frames.length]!;
     await publishFrame(runtime.js, jpeg, { tenantId: 'bench', deviceId: `cam-${i % 20}` });
   }
+  await mirrorCaughtUp(runtime.js);
   const config = loadConfig({
     NATS_URL: options.natsUrl,
     LOG_LEVEL: 'warn',
@@ -60,6 +79,7 @@ export async function pipelineRun(
       },
     });
   });
+  options.onStart?.();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   await app.start();

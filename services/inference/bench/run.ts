@@ -13,6 +13,11 @@ export interface BenchOptions {
   spinning: boolean;
   /** Session on its own thread (the default) and/or on the main thread, a row each. */
   sessionThread: boolean[];
+  /**
+   * Live frames: "unwatched" (no gateway announces viewers, so none are published: the default
+   * service behaviour for unwatched cameras) and/or "watched" (every frame also published live).
+   */
+  live: ('unwatched' | 'watched')[];
 }
 
 const fixed = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
@@ -28,17 +33,21 @@ export async function runBench(o: BenchOptions): Promise<string> {
   const pipelines: [string, Awaited<ReturnType<typeof pipelineRun>>][] = [];
   for (const depth of o.depths) {
     for (const thread of o.sessionThread) {
-      const env = {
-        INTRA_OP_THREADS: String(o.intraOpThreads),
-        INTRA_OP_SPINNING: String(o.spinning),
-        PIPELINE_DEPTH: String(depth),
-        SESSION_THREAD: String(thread),
-      };
-      const name = `PIPELINE_DEPTH=${depth}, session ${thread ? 'on its thread' : 'on the main thread'}`;
-      pipelines.push([
-        name,
-        await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
-      ]);
+      for (const live of o.live) {
+        const env = {
+          INTRA_OP_THREADS: String(o.intraOpThreads),
+          INTRA_OP_SPINNING: String(o.spinning),
+          PIPELINE_DEPTH: String(depth),
+          SESSION_THREAD: String(thread),
+          // Watched: as if a gateway announced viewers of every camera.
+          LIVE_FRAMES_ONLY_WATCHED: String(live === 'unwatched'),
+        };
+        const name = `PIPELINE_DEPTH=${depth}, session ${thread ? 'on its thread' : 'on the main thread'}, ${live === 'watched' ? 'every camera watched live' : 'no live viewers'}`;
+        pipelines.push([
+          name,
+          await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
+        ]);
+      }
     }
   }
   const bareAfter = await bareRunLoop(spec, o.modelsDir, frames, o.frames, budget);
