@@ -38,7 +38,11 @@ async function analyse(deviceId: string): Promise<void> {
 beforeAll(async () => {
   nats = await startNats();
   runtime = await testRuntime(nats.url);
-  runtime.nc.subscribe(subjects.liveViewersSync, { callback: () => syncRequests++ });
+  runtime.nc.subscribe(subjects.liveViewersSync, {
+    callback: () => {
+      syncRequests++;
+    },
+  });
   runtime.nc.subscribe(`live.${tenantId}.*`, {
     callback: (_err, m) => {
       const device = m.subject.split('.')[2]!;

@@ -20,7 +20,11 @@ beforeAll(async () => {
   gw = await startGateway(nats.url, { LIVE_VIEWERS_ANNOUNCE_MS: '600000', HUB_LINGER_MS: '0' });
   tenant = await seedTenant(gw.runtime, { devices: 2 });
   inference = await connectNats({ url: nats.url, name: 'inference-side' });
-  inference.subscribe(subjects.liveViewersAll, { callback: (_err, m) => announced.push(m.subject) });
+  inference.subscribe(subjects.liveViewersAll, {
+    callback: (_err, m) => {
+      announced.push(m.subject);
+    },
+  });
   await inference.flush();
 });
 
@@ -71,7 +75,11 @@ describe('ViewerAnnouncer', () => {
     const nc = await connectNats({ url: nats.url, name: 'announcer' });
     const announcer = new ViewerAnnouncer(nc, 100);
     const seen: string[] = [];
-    const sub = inference.subscribe('live_viewers.t9.*', { callback: (_err, m) => seen.push(m.subject) });
+    const sub = inference.subscribe('live_viewers.t9.*', {
+      callback: (_err, m) => {
+        seen.push(m.subject);
+      },
+    });
     await inference.flush();
     try {
       announcer.watch('t9', 'cam-a');
