@@ -97,6 +97,11 @@ export const SceneThresholds = Type.Object(
     trackLow: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** Consecutive hits before a track is confirmed, and missed frames before it is dropped. */
     birthHits: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * Seconds a new track must have been seen over before it is confirmed (besides birthHits), and
+     * unseen for before a tentative track is dropped; default 0.1. 0: ByteTrack's frame rules.
+     */
+    confirmSec: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
     maxMissed: Type.Optional(Type.Integer({ minimum: 1 })),
     /**
      * Seconds a confirmed track the detector missed still counts as present (counts, zone

@@ -105,7 +105,7 @@ export class DeviceAnalyzer {
   process(batch: DetectionBatch, now: number): FrameOutputs {
     const at = batch.capturedAt;
     const rt = this.runtime;
-    const step = this.tracker.step(batch.detections);
+    const step = this.tracker.step(batch.detections, at);
     // Counts, zone occupancy and crowd all count who is present by the tracker (presence.ts);
     // coasting tracks count there but are not reported as detections, having no detection.
     const present = this.presence.present(step, at, rt.coastMs, batch);

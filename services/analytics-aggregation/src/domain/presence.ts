@@ -26,7 +26,7 @@ export interface FrameSize {
 /**
  * Who is in the frame, by the tracker (ByteTrack's output plus a short coast): confirmed tracks
  * matched in this frame, and confirmed tracks missed for at most `coastMs` (frame time) whose
- * predicted box centre is still inside the frame. Tentative tracks (one hit, not yet confirmed)
+ * predicted box centre is still inside the frame. Tentative tracks (not yet confirmed by the tracker)
  * and ended tracks are not counted: a one-frame false detection must not count, and a dead track
  * is gone. Keeps the time each track was last matched, because the tracker counts frames and the
  * coast is a time.

@@ -65,6 +65,8 @@ export function trackerOptionsOf(scene: Scene): TrackerOptions {
     trackLow: t.trackLow ?? defaultTrackerOptions.trackLow,
     newTrack: Math.min(1, trackHigh + 0.1),
     birthHits: t.birthHits ?? defaultTrackerOptions.birthHits,
+    // birthHits 1 still confirms on the first hit, whatever confirmSec.
+    confirmMs: t.confirmSec === undefined ? defaultTrackerOptions.confirmMs : t.confirmSec * 1000,
     maxMissed: t.maxMissed ?? defaultTrackerOptions.maxMissed,
   };
 }

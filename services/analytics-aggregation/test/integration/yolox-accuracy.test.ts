@@ -6,11 +6,11 @@ import { detectFrames, loadYoloxNano } from '../../eval/yolox-detections.js';
 /**
  * The CI-sized slice of `pnpm eval:analytics`: the real YOLOX-Nano (the inference service's own
  * Detector) on the first 25 real frames of TUD-Campus, through the service's DeviceAnalyzer.
- * Measured on this slice (docs/accuracy.md): MOTA 0.733, IDF1 0.850, 1 ID switch; people per frame
- * 5.40 gt → 5.76 counted (`counts.person`, the tracker-based rule of presence.ts: +6.7 %, per-frame
- * MAE 9.6 %), against 6.52 raw detections (+20.7 %) and 4.48 tracked in the frame (−17.0 %);
- * crossings 1 in / 1 out as gt. The bounds leave a margin for CPU float differences and small
- * tracker changes.
+ * Measured on this slice (docs/accuracy.md, 2026-12-02, with confirmation by time): MOTA 0.711,
+ * IDF1 0.812, 0 ID switches; people per frame 5.40 gt → 4.96 counted (`counts.person`, the
+ * tracker-based rule of presence.ts: −8.1 %, per-frame MAE 8.1 %), against 6.52 raw detections
+ * (+20.7 %) and 4.16 tracked in the frame (−23.0 %); crossings 1 in / 1 out as gt. The bounds
+ * leave a margin for CPU float differences and small tracker changes.
  */
 describe('YOLOX-Nano on TUD-Campus frames 1–25, through the analyzer', () => {
   it('counts, tracks and counts crossings within bounds of the ground truth', async () => {

@@ -20,13 +20,13 @@ const person = (x: number, y = 100): TrackerInput => ({
 });
 
 /** A tracker and the presence rule stepped together, one frame every FRAME_MS. */
-function presenceRun(options = defaultTrackerOptions, coastMs = COAST_MS) {
+function presenceRun(options = defaultTrackerOptions, coastMs = COAST_MS, frameMs = FRAME_MS) {
   const tracker = new ByteTracker(options);
   const presence = new PresenceCounter();
   let frame = 0;
   return (detections: TrackerInput[]) => {
-    const step = tracker.step(detections);
-    return presence.present(step, frame++ * FRAME_MS, coastMs, FRAME);
+    const at = frame++ * frameMs;
+    return presence.present(tracker.step(detections, at), at, coastMs, FRAME);
   };
 }
 
@@ -51,6 +51,25 @@ describe('people present in a frame (presence rule)', () => {
     frame([]); // the first frame, whose births ByteTrack confirms at once, is past
     expect(frame([person(100)])).toEqual([]);
     expect(frame([person(104)])).toEqual([{ trackId: 1, label: 'person', coasting: false }]);
+  });
+
+  it('at 25 fps, neither counts nor coasts a false detection seen on two frames only', () => {
+    const frame = presenceRun(defaultTrackerOptions, COAST_MS, 40);
+    frame([]);
+    // Two hits 40 ms apart: ByteTrack's frame rule confirmed it, and it then coasted for 0.5 s.
+    expect(frame([person(100)])).toEqual([]);
+    expect(frame([person(101)])).toEqual([]);
+    for (let f = 0; f < 12; f++) expect(frame([])).toEqual([]);
+  });
+
+  it('at 25 fps, counts a person once seen over 0.1 s, and coasts them after', () => {
+    const frame = presenceRun(defaultTrackerOptions, COAST_MS, 40);
+    frame([]);
+    const seen = Array.from({ length: 5 }, (_, f) => frame([person(100 + f)]).length);
+    expect(seen).toEqual([0, 0, 0, 1, 1]);
+    // Missed from then on: counted for 0.5 s (12 frames of 40 ms), then not.
+    const missed = Array.from({ length: 13 }, () => frame([]).length);
+    expect(missed).toEqual([...Array(12).fill(1), 0]);
   });
 
   it('does not count a dead track, even within the coast time', () => {
@@ -130,6 +149,27 @@ describe('counts, zone occupancy and crowd follow the presence rule', () => {
     expect(device).toMatchObject({ frames: 11, countsMax: { person: 1 } });
     expect(zone.countsMean).toEqual(device.countsMean);
     expect(device.countsMean.person).toBeCloseTo(7 / 11, 2);
+  });
+
+  it('takes the confirmation time from the scene (thresholds.confirmSec)', () => {
+    // 25 fps; nobody on the first frame (which would confirm at once), then one person throughout.
+    const at25fps = (n: number): DetectionBatch => ({
+      ...standing(0),
+      frameId: `g${n}`,
+      capturedAt: T0 + n * 40,
+      detections: n === 0 ? [] : standing(0).detections,
+    });
+    const counted = (scene: Scene) => {
+      const analyzer = new DeviceAnalyzer('t1', 'cam', scene, 0);
+      return Array.from(
+        { length: 6 },
+        (_, n) => analyzer.process(at25fps(n), T0).analysis.counts?.person ?? 0,
+      );
+    };
+    // Default 0.1 s: hits at 40, 80, 120 ms after the first, so confirmed on the 4th hit.
+    expect(counted(base)).toEqual([0, 0, 0, 0, 1, 1]);
+    // 0: ByteTrack's frame rule, confirmed on the 2nd hit.
+    expect(counted({ ...base, thresholds: { confirmSec: 0 } })).toEqual([0, 0, 1, 1, 1, 1]);
   });
 
   it('takes the coast time from the scene', () => {

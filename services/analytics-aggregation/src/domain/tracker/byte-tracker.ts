@@ -15,6 +15,12 @@ export interface TrackerOptions {
   /** A new track needs at least this score (ByteTrack: trackHigh + 0.1). */
   newTrack: number;
   birthHits: number;
+  /**
+   * Frame time, in ms, a tentative track must have been seen over (first hit to this one) before
+   * it is confirmed, besides its `birthHits` hits; and the time without a hit after which a
+   * tentative track is dropped as noise. 0 gives ByteTrack's frame rules exactly.
+   */
+  confirmMs: number;
   maxMissed: number;
   /** Max 1 - IoU accepted in the first, second and unconfirmed stages. */
   matchHigh: number;
@@ -22,11 +28,29 @@ export interface TrackerOptions {
   matchUnconfirmed: number;
 }
 
+/**
+ * How long, in seconds, a new track must have been seen before it is confirmed, and how long a
+ * tentative track may go unseen before it is dropped. ByteTrack's rules are in frames (confirm on
+ * the second consecutive hit, drop a tentative track on its first miss), so what they mean depends
+ * on the frame rate: at 25 fps two hits are 40 ms apart, nearly the same picture (a walking person
+ * moves 6 cm), so a false detection that lasts two frames (a shadow, a pose, two people merged into
+ * one box) is confirmed and then coasts for the whole coastSec. Kept as a time, the rules mean at
+ * any rate what they mean at the platform's default detect rate (5 fps, the control plane's
+ * `detectFps` default). There, frames are 0.2 s apart on average, but ingest's pacer admits a frame
+ * up to half an interval early, so two consecutive frames can be as little as 0.1 s apart: 0.1 s is
+ * the longest time for which ByteTrack's rules still hold exactly at the default rate (the second
+ * frame always confirms, a missed frame always drops). At 25 fps it takes 4 hits over 0.12 s, in
+ * which a walking person moves about 0.17 m, a third of a body width. Argued from these figures, not
+ * fitted to the evaluation sequences (docs/accuracy.md: the evaluation is flat from 0.1 to 0.4 s).
+ */
+export const DEFAULT_CONFIRM_SEC = 0.1;
+
 export const defaultTrackerOptions: TrackerOptions = {
   trackHigh: 0.5,
   trackLow: 0.1,
   newTrack: 0.6,
   birthHits: 2,
+  confirmMs: DEFAULT_CONFIRM_SEC * 1000,
   maxMissed: 30,
   matchHigh: 0.8,
   matchLow: 0.5,
@@ -45,6 +69,9 @@ interface Track {
   firstBox: readonly [number, number, number, number];
   /** Tracker frame (1-based) the track was confirmed on; 0 while tentative. */
   confirmedOn: number;
+  /** Frame times (ms) of its first and of its latest hit. */
+  bornAt: number;
+  seenAt: number;
 }
 
 /** A confirmed track seen in this frame, tied to the detection that updated it. */
@@ -80,26 +107,32 @@ export interface TrackerStep {
 /**
  * ByteTrack: predict every track, match high-score detections to the tracks in view, then to
  * the lost ones (a cascade, as DeepSORT does), then low-score detections to the tracks in view
- * still unmatched, then unconfirmed tracks to the leftover high detections. Ids are handed out at confirmation so short-lived false
- * tracks never burn an id. Matching is within one label only. As in ByteTrack (`STrack.activate`
- * with `frame_id == 1`), tracks born on the first frame are confirmed at once: with no earlier
- * frame to confirm them, a device's first frame (or a single posted still) would otherwise show
- * nobody.
+ * still unmatched, then unconfirmed tracks to the leftover high detections. Matching is within one
+ * label only. Ids are handed out at confirmation so short-lived false tracks never burn an id.
+ * A track is confirmed once it has had `birthHits` hits spanning at least `confirmMs` of frame
+ * time, and a tentative track unseen for `confirmMs` is dropped: ByteTrack's two rules, kept in
+ * time rather than frames (DEFAULT_CONFIRM_SEC). As in ByteTrack (`STrack.activate` with
+ * `frame_id == 1`), tracks born on the first frame are confirmed at once: with no earlier frame to
+ * confirm them, a device's first frame (or a single posted still) would otherwise show nobody.
  */
 export class ByteTracker {
   private tracks: Track[] = [];
   private nextId = 1;
   /** Frames stepped so far; the current frame's 1-based index during a step. */
   private frame = 0;
+  /** Frame time (ms) of the current step. */
+  private now = 0;
   constructor(private readonly options: TrackerOptions = defaultTrackerOptions) {}
 
   get size(): number {
     return this.tracks.length;
   }
 
-  step(detections: readonly TrackerInput[]): TrackerStep {
+  /** One frame: its detections and its capture time in ms (frame time, not wall time). */
+  step(detections: readonly TrackerInput[], at: number): TrackerStep {
     const o = this.options;
     this.frame++;
+    this.now = at;
     for (const t of this.tracks) predict(t.kf);
     const high: number[] = [];
     const low: number[] = [];
@@ -133,8 +166,8 @@ export class ByteTracker {
 
     const ended: number[] = [];
     for (const t of [...second.tracks, ...lost.tracks]) t.missed++;
-    // An unconfirmed track that misses a frame was noise.
-    const deadTentative = new Set(third.tracks);
+    // An unconfirmed track not seen for confirmMs was noise (with confirmMs 0: on its first miss).
+    const deadTentative = new Set(third.tracks.filter((t) => at - t.seenAt >= o.confirmMs));
     this.tracks = this.tracks.filter((t) => {
       if (deadTentative.has(t)) return false;
       if (t.confirmed && t.missed > o.maxMissed) {
@@ -170,7 +203,13 @@ export class ByteTracker {
       track.hits++;
       track.missed = 0;
       track.score = d.score;
-      if (!track.confirmed && track.hits >= this.options.birthHits) this.confirm(track);
+      track.seenAt = this.now;
+      if (
+        !track.confirmed &&
+        track.hits >= this.options.birthHits &&
+        this.now - track.bornAt >= this.options.confirmMs
+      )
+        this.confirm(track);
       matched.set(track, i);
     }
     return {
@@ -190,6 +229,8 @@ export class ByteTracker {
       score: d.score,
       firstBox: d.box,
       confirmedOn: 0,
+      bornAt: this.now,
+      seenAt: this.now,
     };
     if (this.options.birthHits <= 1 || this.frame === 1) this.confirm(track);
     this.tracks.push(track);
