@@ -13,6 +13,7 @@ const nats = await startNats();
 try {
   const report = await runBench({
     natsUrl: nats.url,
+    natsPid: nats.server?.pid,
     modelsDir,
     imagesDir: dataPath('images'),
     frames: Number(process.env.BENCH_FRAMES ?? 300),

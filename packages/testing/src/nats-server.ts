@@ -12,6 +12,8 @@ export interface NatsServerHandle {
   restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
+  /** The running server's process id (benches read its CPU time). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,9 @@ export async function spawnNatsServer(options: SpawnOptions): Promise<NatsServer
     storeDir,
     start,
     kill,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     async restart(opts = {}) {
       await kill(opts.hard ? 'SIGKILL' : 'SIGTERM');
       if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));

@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { publishFrame } from '../test/integration/helpers.js';
 import { type Figures, figures } from './images.js';
+import { type CpuShares, threadCpuMeter } from './thread-cpu.js';
 
 export interface PipelineOptions {
   natsUrl: string;
@@ -12,8 +13,8 @@ export interface PipelineOptions {
   frames: Buffer[];
   count: number;
   env: Record<string, string>;
-  /** Called when the worker starts draining (after the queue is filled). */
-  onStart?: () => void;
+  /** nats-server's pid, for its share of the CPU (when this bench started it). */
+  natsPid?: number;
 }
 
 /**
@@ -39,7 +40,7 @@ async function mirrorCaughtUp(js: JetStreamClient): Promise<void> {
  */
 export async function pipelineRun(
   options: PipelineOptions,
-): Promise<Figures & { stages: Record<string, number> }> {
+): Promise<Figures & { stages: Record<string, number>; shares: CpuShares }> {
   const runtime = await bootService({
     service: 'inference',
     version: 'bench',
@@ -64,6 +65,8 @@ export async function pipelineRun(
   const stageSums: Record<string, number> = {};
   let last = 0;
   let cpu: NodeJS.CpuUsage | undefined;
+  let shares: CpuShares | undefined;
+  const meter = threadCpuMeter(options.natsPid);
   const done = new Promise<void>((resolve) => {
     runtime.nc.subscribe(subjects.detectionsAll, {
       callback: (_err, msg) => {
@@ -74,12 +77,14 @@ export async function pipelineRun(
         last = performance.now();
         if (latencies.length === options.count) {
           cpu = process.cpuUsage(cpuStart);
+          // Before app.stop: the session thread's CPU is gone with the thread once it ends.
+          shares = meter.stop(options.count);
           resolve();
         }
       },
     });
   });
-  options.onStart?.();
+  meter.start();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   await app.start();
@@ -88,5 +93,5 @@ export async function pipelineRun(
   await app.stop();
   await runtime.nc.drain();
   const stages = Object.fromEntries(Object.entries(stageSums).map(([k, v]) => [k, v / options.count]));
-  return { ...result, stages };
+  return { ...result, stages, shares: shares! };
 }

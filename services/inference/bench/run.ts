@@ -5,6 +5,7 @@ import { pipelineRun } from './pipeline.js';
 
 export interface BenchOptions {
   natsUrl: string;
+  natsPid?: number;
   modelsDir: string;
   imagesDir: string;
   frames: number;
@@ -45,7 +46,14 @@ export async function runBench(o: BenchOptions): Promise<string> {
         const name = `PIPELINE_DEPTH=${depth}, session ${thread ? 'on its thread' : 'on the main thread'}, ${live === 'watched' ? 'every camera watched live' : 'no live viewers'}`;
         pipelines.push([
           name,
-          await pipelineRun({ natsUrl: o.natsUrl, modelsDir: o.modelsDir, frames, count: o.frames, env }),
+          await pipelineRun({
+            natsUrl: o.natsUrl,
+            natsPid: o.natsPid,
+            modelsDir: o.modelsDir,
+            frames,
+            count: o.frames,
+            env,
+          }),
         ]);
       }
     }
@@ -69,6 +77,14 @@ export async function runBench(o: BenchOptions): Promise<string> {
       ([name, f]) =>
         `- ${name}: ${Object.entries(f.stages)
           .filter(([k]) => k !== 'queueWaitMs')
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}`,
+    ),
+    '',
+    'CPU ms per frame by thread in the pipeline (Linux /proc; "busiest" is the busiest thread besides main and libvips: the session thread; "other" holds libuv\'s pool, V8\'s GC helpers and onnxruntime\'s pool):',
+    ...pipelines.map(
+      ([name, f]) =>
+        `- ${name}: ${Object.entries(f.shares)
           .map(([k, v]) => `${k} ${v.toFixed(1)}`)
           .join(', ')}`,
     ),
