@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:inference`: the inference pipeline against a bare session.run loop, on real images
  * made 1080p. A script, not a test: it prints figures, asserts nothing about speed.
- * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (2),
+ * Options (env): BENCH_FRAMES (default 300), BENCH_DEPTHS (default "1,2,3"), INTRA_OP_THREADS (1, the service default),
  * INTRA_OP_SPINNING (false), BENCH_SESSION_THREAD (default "true"; "true,false" adds rows with the
  * session on the main thread), BENCH_LIVE (default "unwatched,watched": no live viewers, so no live
  * frames published, and every camera watched, so every frame also published live; a row each).
@@ -17,7 +17,7 @@ try {
     modelsDir,
     imagesDir: dataPath('images'),
     frames: Number(process.env.BENCH_FRAMES ?? 300),
-    intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 2),
+    intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? 1),
     depths: (process.env.BENCH_DEPTHS ?? '1,2,3').split(',').map(Number),
     spinning: process.env.INTRA_OP_SPINNING === 'true',
     sessionThread: (process.env.BENCH_SESSION_THREAD ?? 'true').split(',').map((v) => v === 'true'),

@@ -27,7 +27,12 @@ export const InferenceEnv = Type.Object({
   /** Only these labels are published (comma list); empty keeps every class. */
   CLASSES: Type.String({ default: '' }),
   NMS_IOU: Type.Number({ minimum: 0, maximum: 1, default: 0.45 }),
-  INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  /**
+   * One by default: with YOLOX-Nano a second intra-op thread does not make session.run faster on
+   * 2 cores (bare 54–64 frames/s against 66–83 with one) but costs ~7 CPU ms a frame, which the
+   * pipeline needs for decoding (bench:inference, docs/performance.md). Larger models gain from more.
+   */
+  INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   INTER_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   /** onnxruntime's idle intra-op threads spin-wait (off: they yield the CPU to frame decoding). */
   INTRA_OP_SPINNING: Bool(false),
