@@ -147,7 +147,7 @@ export class AnalysisStreams {
       maxQueuedEvents: config.SSE_MAX_QUEUED_EVENTS,
       maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES,
       now: Date.now,
-      onDelivered: () => metrics.delivered('sse'),
+      onDelivered: (n) => metrics.delivered('sse', n),
       onEnd: (reason) => {
         detach();
         this.open.delete(session);

@@ -1,10 +1,34 @@
 import { DeliverPolicy, type JetStreamClient } from '@sightline/nats';
 import type { Logger } from '@sightline/service-kit';
-import { type Decoder, toStreamMessage } from './js-message.js';
+import { type Decoder, type StreamMessage, toStreamMessage } from './js-message.js';
 import type { StreamPositions } from './stream-positions.js';
 
-export interface HubSubscriber<E> {
-  onEvent(event: E): void;
+/**
+ * The events a hub received in one turn of the event loop, in sequence order, handed to every
+ * subscriber at once. What subscribers derive from it (a filter's concatenated SSE frames) is
+ * built once per key with `shared` and reused by every subscriber of the hub; it goes away with
+ * the batch.
+ */
+export class EventBatch<E extends { seq: number }> {
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(readonly events: readonly E[]) {}
+
+  get lastSeq(): number {
+    return this.events[this.events.length - 1]?.seq ?? 0;
+  }
+
+  /** `build(events)` the first time a key is asked for, the same value after that. */
+  shared<T>(key: string, build: (events: readonly E[]) => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = build(this.events);
+    this.memo.set(key, value);
+    return value;
+  }
+}
+
+export interface HubSubscriber<E extends { seq: number }> {
+  onBatch(batch: EventBatch<E>): void;
 }
 
 export interface JsHubOptions<E> {
@@ -15,21 +39,29 @@ export interface JsHubOptions<E> {
   decode: Decoder<E>;
   logger: Logger;
   onDrop: (reason: string) => void;
-  /** Called once per event after it was handed to every subscriber (metrics). */
+  /** Called once per event after its batch was handed to every subscriber (metrics). */
   onFanOut?: (event: E, subscribers: number) => void;
 }
 
 /**
  * One ordered consumer on a stream filter, shared by every client of this process that watches
- * it. Each message is decoded (and serialised) once, then handed to each subscriber in order.
+ * it. Each message is decoded (and serialised) once. The events received in one turn of the event
+ * loop are handed to each subscriber as one batch, at the end of the turn (`setImmediate`), so a
+ * client gets one write per turn however many events arrived in it.
  *
  * The consumer starts at the stream's last sequence + 1 (what DeliverPolicy.New means, pinned to
- * an exact number): `lastSeq` is then always the position up to which this hub has delivered, so
- * a resuming client replays exactly (its position, lastSeq] and takes the rest from the hub.
+ * an exact number): `lastSeq` is then always the position up to which this hub has handed events
+ * to its subscribers, so a resuming client replays exactly (its position, lastSeq] and takes the
+ * rest (the batch not yet handed out included) from the hub.
  */
-export class JsHub<E> {
+export class JsHub<E extends { seq: number }> {
   readonly subscribers = new Set<HubSubscriber<E>>();
+  /** Every event up to here was handed to the subscribers of its time. */
   lastSeq = 0;
+  /** The last sequence received (decoded or dropped), possibly not handed out yet. */
+  private receivedSeq = 0;
+  private pending: E[] = [];
+  private flushing: NodeJS.Immediate | undefined;
   private stopFn: (() => void) | undefined;
 
   constructor(private readonly options: JsHubOptions<E>) {}
@@ -37,6 +69,7 @@ export class JsHub<E> {
   async start(): Promise<void> {
     const { js, stream, filter } = this.options;
     this.lastSeq = (await this.options.positions.info(stream)).lastSeq;
+    this.receivedSeq = this.lastSeq;
     const consumer = await js.consumers.get(stream, {
       filter_subjects: filter,
       deliver_policy: DeliverPolicy.StartSequence,
@@ -44,7 +77,7 @@ export class JsHub<E> {
     });
     const messages = await consumer.consume({
       max_messages: 256,
-      callback: (msg) => this.dispatch(toStreamMessage(msg)),
+      callback: (msg) => this.receive(toStreamMessage(msg)),
     });
     this.stopFn = () => void messages.stop();
     void messages.closed().then((err) => {
@@ -65,17 +98,35 @@ export class JsHub<E> {
   stop(): void {
     this.stopFn?.();
     this.stopFn = undefined;
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    this.pending = [];
   }
 
-  private dispatch(msg: ReturnType<typeof toStreamMessage>): void {
-    if (msg.seq <= this.lastSeq) return;
-    this.lastSeq = msg.seq;
+  /** One stored message, from the consumer (public for tests): queued for this turn's batch. */
+  receive(msg: StreamMessage): void {
+    if (msg.seq <= this.receivedSeq) return;
+    this.receivedSeq = msg.seq;
     const decoded = this.options.decode(msg);
     if ('drop' in decoded) {
       this.options.onDrop(decoded.drop);
+      // Nothing waits before it: the position moves now (else with the batch it follows).
+      if (this.pending.length === 0) this.lastSeq = msg.seq;
       return;
     }
-    for (const subscriber of this.subscribers) subscriber.onEvent(decoded.event);
-    this.options.onFanOut?.(decoded.event, this.subscribers.size);
+    this.pending.push(decoded.event);
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = undefined;
+    const events = this.pending;
+    this.pending = [];
+    this.lastSeq = this.receivedSeq;
+    if (events.length === 0) return;
+    const batch = new EventBatch(events);
+    for (const subscriber of this.subscribers) subscriber.onBatch(batch);
+    const n = this.subscribers.size;
+    for (const event of events) this.options.onFanOut?.(event, n);
   }
 }

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { type AnalysisEvent, frameFor } from '../domain/analysis-event.js';
+import { type AnalysisEvent, batchFrames, firstAfter, frameFor } from '../domain/analysis-event.js';
 import type { DetectionFilter } from '../domain/filters.js';
 import { type DisconnectReason, disconnectFrame, heartbeatFrame } from '../domain/sse-format.js';
-import type { HubSubscriber } from './js-hub.js';
+import type { EventBatch, HubSubscriber } from './js-hub.js';
 import { writeCoalescer } from './write-coalescer.js';
 
 export interface SseSessionOptions {
@@ -11,16 +11,21 @@ export interface SseSessionOptions {
   maxQueuedEvents: number;
   maxBufferedBytes: number;
   now: () => number;
-  /** Each analysis_result written (for the delivered counter). */
-  onDelivered: () => void;
+  /** `n` analysis_result events written (for the delivered counter). */
+  onDelivered: (n: number) => void;
   /** Called once, when the stream ends for any reason (client gone or server closed it). */
   onEnd: (reason: DisconnectReason | 'client_closed') => void;
 }
 
 /**
- * One SSE client. It starts "held": events from its hub queue up (bounded) while the stored
- * events it missed are replayed; `goLive()` flushes the queue. Every event is written at most
- * once, in sequence order, so replay and live overlap without duplicates.
+ * One SSE client. It starts "held": batches from its hub queue up (at most `maxQueuedEvents`
+ * events) while the stored events it missed are replayed; `goLive()` flushes the queue. Every
+ * event is written at most once, in sequence order, so replay and live overlap without
+ * duplicates.
+ *
+ * A live client is written once per hub batch (one turn of the event loop): the batch's frames
+ * for its filter, concatenated once per (batch, filter) and shared by every client of the hub with
+ * that filter; a client that already has the start of the batch is written the rest.
  *
  * Activity (for the idle timeout) is an event written to the client; heartbeats are not.
  */
@@ -29,7 +34,8 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
   lastWriteAt: number;
   lastActivityAt: number;
   ended = false;
-  private held: AnalysisEvent[] | undefined = [];
+  private held: EventBatch<AnalysisEvent>[] | undefined = [];
+  private heldEvents = 0;
 
   constructor(private readonly options: SseSessionOptions) {
     this.lastWriteAt = options.now();
@@ -40,46 +46,61 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     if (!socket || socket.destroyed) queueMicrotask(() => this.finish('client_closed'));
   }
 
-  onEvent(event: AnalysisEvent): void {
+  onBatch(batch: EventBatch<AnalysisEvent>): void {
     if (this.ended) return;
     if (this.held) {
-      if (this.held.length >= this.options.maxQueuedEvents) this.end('slow_client');
-      else this.held.push(event);
+      this.heldEvents += batch.events.length;
+      if (this.heldEvents > this.options.maxQueuedEvents) this.end('slow_client');
+      else this.held.push(batch);
       return;
     }
-    this.deliver(event);
+    this.deliverBatch(batch);
   }
 
-  /** Write an event unless it was already written (or filtered out). */
+  /** Write a batch's events that were not written yet (and pass the filter), in one write. */
+  deliverBatch(batch: EventBatch<AnalysisEvent>): void {
+    if (this.ended || batch.lastSeq <= this.lastSentSeq) return;
+    const { filter } = this.options;
+    const frames = batch.shared(filter.key, (events) => batchFrames(events, filter));
+    const from = firstAfter(frames, this.lastSentSeq);
+    this.lastSentSeq = batch.lastSeq;
+    const count = frames.seqs.length - from;
+    if (count === 0) return;
+    const bytes = from === 0 ? frames.bytes : frames.bytes.subarray(frames.starts[from]);
+    if (this.writeActivity(bytes)) this.options.onDelivered(count);
+  }
+
+  /** Write an event unless it was already written (or filtered out): replay, one at a time. */
   deliver(event: AnalysisEvent): void {
     if (this.ended || event.seq <= this.lastSentSeq) return;
     this.lastSentSeq = event.seq;
     const frame = frameFor(event, this.options.filter);
     if (frame === null) return;
-    this.writeActivity(frame);
-    this.options.onDelivered();
+    if (this.writeActivity(frame)) this.options.onDelivered(1);
   }
 
-  /** A frame that counts as activity (events, reset). */
-  writeActivity(frame: string | Buffer): void {
-    if (this.ended) return;
+  /** A write that counts as activity (events, reset); false when the client was cut off instead. */
+  writeActivity(frame: string | Buffer): boolean {
+    if (this.ended) return false;
     // What is still unsent from earlier writes: a client that lets it pile up is cut off (it
     // resumes by Last-Event-ID) instead of growing this process's memory without bound.
     if (this.options.res.writableLength > this.options.maxBufferedBytes) {
       this.end('slow_client');
-      return;
+      return false;
     }
     writeCoalescer.hold(this.options.res);
     this.options.res.write(frame);
     writeCoalescer.wrote(this.options.res);
     this.lastWriteAt = this.options.now();
     this.lastActivityAt = this.lastWriteAt;
+    return true;
   }
 
   goLive(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    for (const event of held) this.deliver(event);
+    this.heldEvents = 0;
+    for (const batch of held) this.deliverBatch(batch);
   }
 
   /** Called by the registry's ticker: heartbeat when quiet, close when idle. */

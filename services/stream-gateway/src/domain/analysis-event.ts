@@ -14,8 +14,11 @@ export interface AnalysisEvent {
   result: AnalysisResult;
   /** `<stream key>-<seq>`: the SSE id. */
   id: string;
-  /** SSE frame by filter key; null when the filter leaves nothing to send. */
-  /** SSE frames by filter key, as bytes: encoded once, written to every client with that filter. */
+  /**
+   * SSE frames by filter key, as bytes (null when the filter leaves nothing to send): encoded
+   * once, written to every client with that filter. Used for replayed events; live events are
+   * framed per batch (`batchFrames`).
+   */
   frames: Map<string, Buffer | null>;
 }
 
@@ -45,6 +48,13 @@ export function analysisDecoder(streamKey: string): Decoder<AnalysisEvent> {
   };
 }
 
+/** The SSE frame of an event for a filter as text; null when the filter leaves nothing to send. */
+function frameText(event: AnalysisEvent, filter: DetectionFilter): string | null {
+  const kept = applyFilter(event.result, filter);
+  // JSON.stringify escapes newlines inside strings, so `data:` stays one line.
+  return kept ? eventFrame('analysis_result', event.id, JSON.stringify(kept)) : null;
+}
+
 /**
  * The SSE frame of an event for a filter, built and UTF-8 encoded at most once per (event,
  * filter): a thousand clients of one device cost one encoding, not a thousand.
@@ -52,10 +62,44 @@ export function analysisDecoder(streamKey: string): Decoder<AnalysisEvent> {
 export function frameFor(event: AnalysisEvent, filter: DetectionFilter): Buffer | null {
   let frame = event.frames.get(filter.key);
   if (frame === undefined) {
-    const kept = applyFilter(event.result, filter);
-    // JSON.stringify escapes newlines inside strings, so `data:` stays one line.
-    frame = kept ? Buffer.from(eventFrame('analysis_result', event.id, JSON.stringify(kept))) : null;
+    const text = frameText(event, filter);
+    frame = text === null ? null : Buffer.from(text);
     event.frames.set(filter.key, frame);
   }
   return frame;
+}
+
+/**
+ * The frames of a run of events (in seq order) for one filter, concatenated into one buffer:
+ * what a live client with that filter is written in one go. `seqs[i]` is the sequence of the
+ * i-th event the filter kept and `starts[i]` where its frame begins, so a client that already
+ * has some of them is written the tail (from `firstAfter`).
+ */
+export interface BatchFrames {
+  bytes: Buffer;
+  seqs: number[];
+  starts: number[];
+}
+
+export function batchFrames(events: readonly AnalysisEvent[], filter: DetectionFilter): BatchFrames {
+  const texts: string[] = [];
+  const seqs: number[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  for (const event of events) {
+    const text = frameText(event, filter);
+    if (text === null) continue;
+    texts.push(text);
+    seqs.push(event.seq);
+    starts.push(at);
+    at += Buffer.byteLength(text);
+  }
+  return { bytes: Buffer.from(texts.join('')), seqs, starts };
+}
+
+/** Index of the first kept event after `seq` (`seqs.length` when none). */
+export function firstAfter(frames: BatchFrames, seq: number): number {
+  let i = 0;
+  while (i < frames.seqs.length && frames.seqs[i]! <= seq) i++;
+  return i;
 }

@@ -4,7 +4,7 @@ import type { JetStreamClient } from '@sightline/nats';
 import type { Logger } from '@sightline/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { HubRegistry } from '../adapters/hub-registry.js';
-import { JsHub } from '../adapters/js-hub.js';
+import { type HubSubscriber, JsHub } from '../adapters/js-hub.js';
 import type { StreamPositions } from '../adapters/stream-positions.js';
 import { writeCoalescer } from '../adapters/write-coalescer.js';
 import type { wsAuth } from '../adapters/ws-auth.js';
@@ -17,6 +17,7 @@ import {
   type OutgoingAnalyticEvent,
 } from '../domain/analytic-event.js';
 import { closeCodes } from '../domain/ws-close.js';
+import { textFrames } from '../domain/ws-frames.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { whenClosed } from './when-closed.js';
 
@@ -56,20 +57,40 @@ export async function wsEventsRoutes(app: FastifyInstance, deps: WsEventsDeps): 
       }
       const subject = subjects.eventsOfTenant(principal.tenantId);
       const hub = await deps.hubs.acquire(subject, () => createEventsHub(deps, subject));
-      const subscriber = {
-        onEvent: (event: OutgoingAnalyticEvent) => {
-          if (!matchesEventFilter(event, filter) || socket.readyState !== socket.OPEN) return;
+      const raw = request.raw.socket;
+      const filterKey = `${filter.analyticId ?? ''}\n${filter.streamId ?? ''}`;
+      const subscriber: HubSubscriber<OutgoingAnalyticEvent> = {
+        onBatch: (batch) => {
+          if (socket.readyState !== socket.OPEN) return;
           if (socket.bufferedAmount > deps.config.SSE_MAX_BUFFERED_BYTES) {
             deps.metrics.slowClients.inc({ transport: 'ws_events', action: 'disconnect' });
             socket.close(closeCodes.slowClient, 'slow client');
             return;
           }
-          // One encoding for all clients; this turn's sends leave in one write (WriteCoalescer).
-          const raw = request.raw.socket;
+          // One WebSocket message per event (seed 004). The batch's frames for this filter are
+          // built once and shared by every socket with the same filter, then written to the
+          // socket in one write; `ws` itself writes nothing but pings and the close in between,
+          // whole frames too. With an extension negotiated (none is offered: the server has
+          // permessage-deflate off) frames go through `ws` one by one instead.
+          if (socket.extensions !== '') {
+            for (const event of batch.events) {
+              if (!matchesEventFilter(event, filter)) continue;
+              writeCoalescer.hold(raw);
+              socket.send(bytesOf(event), { binary: false });
+              writeCoalescer.wrote(raw);
+              deps.metrics.delivered('ws_events');
+            }
+            return;
+          }
+          const frames = batch.shared(filterKey, (events) => {
+            const kept = events.filter((e) => matchesEventFilter(e, filter));
+            return { bytes: textFrames(kept.map(bytesOf)), count: kept.length };
+          });
+          if (frames.count === 0) return;
           writeCoalescer.hold(raw);
-          socket.send(bytesOf(event), { binary: false });
+          raw.write(frames.bytes);
           writeCoalescer.wrote(raw);
-          deps.metrics.delivered('ws_events');
+          deps.metrics.delivered('ws_events', frames.count);
         },
       };
       hub.attach(subscriber);

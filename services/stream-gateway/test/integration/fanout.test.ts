@@ -114,6 +114,51 @@ describe('fan-out', () => {
     expect(reader.events.map((e) => e.id)).toEqual(seqs.map((s) => `${device}-${s}`));
     stalled.destroy();
   });
+
+  it('sends bursts in stream order, once, to every client; one resuming mid-burst gets each later event once', async () => {
+    const device = tenant.deviceIds[0]!;
+    const path = `${gw.url}/api/v1/devices/${device}/analysis/stream`;
+    const live = [await FetchSse.open(path, auth(tenant.key)), await FetchSse.open(path, auth(tenant.key))];
+    const cars = await FetchSse.open(`${path}?types=car`, auth(tenant.key));
+    clients.push(...live, cars);
+    const published: { seq: number; car: boolean }[] = [];
+    // Published without waiting for each ack, so the gateway reads many in one go (one batch).
+    const burst = async (n: number) => {
+      const got = await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const car = i % 3 === 0;
+          const detections = car ? [{ type: 'car', confidence: 0.9 }] : [{ type: 'person', confidence: 0.8 }];
+          return {
+            seq: await publishAnalysis(gw.runtime, tenant.tenantId, analysisResult(device, detections)),
+            car,
+          };
+        }),
+      );
+      published.push(...got);
+    };
+    await burst(30);
+    const resumeAfter = [...published].sort((x, y) => x.seq - y.seq)[14]!.seq;
+    // It joins, replays and goes live while the next bursts are stored.
+    const [resumed] = await Promise.all([
+      FetchSse.open(path, { ...auth(tenant.key), 'Last-Event-ID': `${device}-${resumeAfter}` }),
+      burst(30),
+    ]);
+    clients.push(resumed);
+    await burst(30);
+    published.sort((x, y) => x.seq - y.seq);
+    const ids = (list: { seq: number }[]) => list.map((p) => `${device}-${p.seq}`);
+    const wanted = new Map([
+      [live[0]!, ids(published)],
+      [live[1]!, ids(published)],
+      [cars, ids(published.filter((p) => p.car))],
+      [resumed, ids(published.filter((p) => p.seq > resumeAfter))],
+    ]);
+    for (const [c, expected] of wanted) {
+      await waitFor(() => c.events.length >= expected.length, { what: 'every event on every client' });
+    }
+    await new Promise((r) => setTimeout(r, 200)); // nothing more (no duplicate) arrives
+    for (const [c, expected] of wanted) expect(c.events.map((e) => e.id)).toEqual(expected);
+  });
 });
 
 /** A client that sends the request and never reads the response. */

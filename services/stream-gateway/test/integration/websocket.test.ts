@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { ControlPlane } from '@sightline/auth';
 import { type AnalyticEvent, analyticEventId, type FrameData, subjects } from '@sightline/contracts';
 import { publishJson } from '@sightline/nats';
@@ -228,6 +229,111 @@ describe('/ws/events (seed 004)', () => {
     await waitFor(() => all.messages.length >= 3 && people.messages.length >= 1);
     expect(all.messages).toEqual([sent[0], sent[2], sent[3]]);
     expect(people.messages).toEqual([sent[3]]);
+  });
+});
+
+describe('/ws/events batches', () => {
+  const event = (camera: string, analytic: string, n: number, image?: string): AnalyticEvent => ({
+    analytic_id: analytic,
+    event_id: analyticEventId(1_738_100_000 + n, camera, analytic, String(n)),
+    timestamp: String(1_738_100_000 + n),
+    stream_id: camera,
+    stream_address: `device://${camera}`,
+    node_num: 0,
+    pipeline_data: { label: 'person', confidence: 0.9, count: n },
+    ...(image === undefined ? {} : { image_jpeg: image }),
+  });
+
+  it('sends a burst as one message per event, in order, per filter, small and large alike', async () => {
+    const [cam0, cam1] = a.deviceIds as [string, string];
+    const all = [
+      client('/ws/events', { headers: auth(a.key) }),
+      client('/ws/events', { headers: auth(a.key) }),
+    ];
+    const cars = client(`/ws/events?analytic_id=NFV4-VC`, { headers: auth(a.key) });
+    const cam1Only = client(`/ws/events?stream_id=${cam1}`, { headers: auth(a.key) });
+    await Promise.all([...all, cars, cam1Only].map((c) => c.opened));
+    await waitFor(() => metric('connections', { transport: 'ws_events' }).then((n) => n >= 4));
+    // Sizes on every side of the 125 / 65,535-byte frame length encodings.
+    const images = [undefined, 'x'.repeat(200), 'y'.repeat(70_000), undefined, 'z'.repeat(65_400)];
+    const sent = Array.from({ length: 40 }, (_, n) =>
+      event(n % 3 === 0 ? cam1 : cam0, n % 4 === 0 ? 'NFV4-VC' : 'NFV4-PC', n, images[n % images.length]),
+    );
+    // Published without waiting for each ack, so the gateway reads several in one go.
+    await Promise.all(
+      sent.map((e) =>
+        publishJson(gw.runtime.js, subjects.events(a.tenantId, e.stream_id, e.analytic_id), e, {
+          msgId: e.event_id,
+        }),
+      ),
+    );
+    const wanted = new Map([
+      [all[0]!, sent],
+      [all[1]!, sent],
+      [cars, sent.filter((e) => e.analytic_id === 'NFV4-VC')],
+      [cam1Only, sent.filter((e) => e.stream_id === cam1)],
+    ]);
+    for (const [c, expected] of wanted) {
+      await waitFor(() => c.messages.length >= expected.length, { what: 'the burst on every socket' });
+    }
+    // Publishing in parallel may store them in any order: the stream's order is what must hold.
+    const stored = all[0]!.messages as AnalyticEvent[];
+    expect([...stored].sort((x, y) => Number(x.timestamp) - Number(y.timestamp))).toEqual(sent);
+    expect(all[1]!.messages).toEqual(stored);
+    expect(cars.messages).toEqual(stored.filter((e) => e.analytic_id === 'NFV4-VC'));
+    expect(cam1Only.messages).toEqual(stored.filter((e) => e.stream_id === cam1));
+    for (const c of [...all, cars, cam1Only]) c.close();
+  });
+
+  it('closes a socket that does not read with 4000 once its backlog passes the bound; the others get everything', async () => {
+    const bounded = await startGateway(nats.url, { SSE_MAX_BUFFERED_BYTES: String(256 * 1024) });
+    try {
+      const camera = a.deviceIds[0]!;
+      const reader = new WsClient(`${bounded.url.replace('http', 'ws')}/ws/events`, { headers: auth(a.key) });
+      clients.push(reader);
+      await reader.opened;
+      const stalled = connect(bounded.port, '127.0.0.1');
+      await new Promise((r) => stalled.once('connect', r));
+      stalled.pause();
+      stalled.write(
+        'GET /ws/events HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}\r\n` +
+          `Authorization: Bearer ${a.key}\r\n\r\n`,
+      );
+      const connections = () =>
+        metricValue(bounded.runtime.registry, 'sightline_stream_gateway_connections', {
+          transport: 'ws_events',
+        });
+      await waitFor(() => connections().then((n) => n === 2), { what: 'the stalled socket' });
+      const cut = () =>
+        metricValue(bounded.runtime.registry, 'sightline_stream_gateway_slow_client_total', {
+          transport: 'ws_events',
+          action: 'disconnect',
+        }).then((n) => n > 0);
+      const sent: AnalyticEvent[] = [];
+      // Loopback's kernel buffers hold megabytes for a socket that does not read: publish until
+      // the gateway's own bound gives way (at most ~40 MB).
+      while (sent.length < 400 && !(await cut())) {
+        for (let i = 0; i < 20; i++) {
+          const e = event(camera, 'NFV4-PC', 10_000 + sent.length, 'j'.repeat(100_000));
+          sent.push(e);
+          await publishJson(bounded.runtime.js, subjects.events(a.tenantId, camera, e.analytic_id), e, {
+            msgId: e.event_id,
+          });
+        }
+      }
+      await waitFor(cut, { what: 'the stalled socket to be closed' });
+      await waitFor(() => reader.messages.length >= sent.length, {
+        what: 'the reading socket to get everything',
+        timeoutMs: 30_000,
+      });
+      expect((reader.messages as AnalyticEvent[]).map((m) => m.event_id)).toEqual(
+        sent.map((e) => e.event_id),
+      );
+      stalled.destroy();
+    } finally {
+      await bounded.stop();
+    }
   });
 });
 
