@@ -7,18 +7,27 @@
  *   (d) the gateway's WebSocket fan-out `/ws/events` (JetStream EVENTS → ws): the WS route whose
  *       path matches SSE's (one ordered consumer per tenant, each event serialised once, lossless).
  *       `/ws/stream/:id` is core NATS with drop-oldest, so it is not a fan-out of the same kind.
- * Prints delivered events/s, p50/p99 latency (publish → client receive), RSS per connection idle
- * (after a forced GC) and active (peak during the run), CPU of this process (+ nats-server for the
- * gateway rows) and the load average at each row. Asserts nothing. A case that cannot run (fd limit,
- * refused clients, timeout) is reported as such and the others still run.
- * Options: --clients N --rate E --seconds S --only a,b,c,d. Run with `tsx --expose-gc`.
+ * Prints delivered events/s, p50/p99 latency (the time an event was due to be sent → client
+ * receive), for the gateway rows also its own p99 (JetStream store → written, from its histogram),
+ * RSS per connection idle (after a forced GC) and active (peak during the run), CPU of this process
+ * (+ nats-server for the gateway rows), CPU of the client process, the peak bytes waiting in the
+ * kernel (read by it but not yet by the clients; in the server's send queues), and the load
+ * average at each row. Asserts nothing. A case that cannot run (fd limit, refused clients,
+ * timeout) is reported as such and the others still run.
+ * Options: --clients N --rate E --seconds S --only a,b,c,d --client light|library. Run with
+ * `tsx --expose-gc`.
+ * Clients: `light` (default) is one program for every server (services/stream-gateway/bench/
+ * stream-clients.ts: raw TCP, counts events without decoding them, reads latency on one connection
+ * in 20), so the clients, which share the machine's cores with the server, cost the same per event
+ * whatever the server. `library` is what the bench used before: Node `http` for SSE
+ * (bench/sse-clients.ts), the `ws` client, and socket.io-client, which decodes every packet.
  * Socket.IO: resolved from the workspace, else from $SOCKET_IO_DIR (a directory with
  * socket.io@4.8.4 and socket.io-client@4.8.4 in node_modules).
  *
  * `--case a|b|c|d` (one case, row as JSON) and `--child ws|sio <url> <n> <headers>` (clients) are
  * this file's own child processes, not for direct use.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -41,6 +50,7 @@ const { values, positionals } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '10' },
     only: { type: 'string', default: 'a,b,c,d' },
+    client: { type: 'string', default: 'light' },
     child: { type: 'string' },
     case: { type: 'string' },
   },
@@ -81,7 +91,8 @@ async function runClientChild(kind: string, url: string, n: number, headers: Rec
   const onMessage = (text: string, sampled: boolean) => {
     if (!counting) return;
     delivered++;
-    if (sampled) latencies.push(Date.now() - sentAt(text));
+    const sent = sampled ? sentAt(text) : Number.NaN;
+    if (Number.isFinite(sent)) latencies.push(Date.now() - sent);
   };
   const sioRequire = kind === 'sio' ? socketIoRequire() : undefined;
   const open = (i: number) => {
@@ -115,13 +126,23 @@ async function runClientChild(kind: string, url: string, n: number, headers: Rec
   }
   while (connected + failed < n) await new Promise((r) => setTimeout(r, 20));
   process.stdout.write(`${JSON.stringify({ connected, failed })}\n`);
+  let cpuAtStart = process.cpuUsage();
+  let startedAt = 0;
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'start') counting = true;
+    if (line === 'start') {
+      counting = true;
+      cpuAtStart = process.cpuUsage();
+      startedAt = performance.now();
+    }
     if (line === 'stop') {
+      const used = process.cpuUsage(cpuAtStart);
+      const ms = performance.now() - startedAt;
+      const cpu = Math.round(((used.user + used.system) / 1e3 / ms) * 100);
+      const cpuSys = Math.round((used.system / 1e3 / ms) * 100);
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
       process.stdout.write(
-        `${JSON.stringify({ delivered, p50: pct(0.5) ?? null, p99: pct(0.99) ?? null })}\n`,
+        `${JSON.stringify({ delivered, p50: pct(0.5) ?? null, p99: pct(0.99) ?? null, cpu, cpuSys })}\n`,
       );
       process.exit(0);
     }
@@ -153,11 +174,28 @@ interface Row {
   idleHeldKb?: number;
   activeKb?: number;
   cpu?: number;
+  natsCpu?: number;
+  /** Of `cpu`, the system (kernel) part: this process only. */
+  cpuSys?: number;
+  clientCpu?: number;
+  clientCpuSys?: number;
+  /** The gateway's own p99 (store → written), as a histogram bucket bound. */
+  serverP99?: string;
+  /** Peak bytes read by the kernel but not yet by the clients / in the server's send queues, MB. */
+  unreadMb?: number;
+  unsentMb?: number;
   error?: string;
 }
 interface Clients {
   start(): void;
-  stop(): Promise<{ delivered: number; p50: number | null; p99: number | null }>;
+  /** `cpu`: the client process's CPU % (100 = one core) from start to stop. */
+  stop(): Promise<{
+    delivered: number;
+    p50: number | null;
+    p99: number | null;
+    cpu?: number;
+    cpuSys?: number;
+  }>;
   kill(): void;
 }
 
@@ -181,14 +219,22 @@ async function startClients(
 ): Promise<Clients> {
   const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
   const args =
-    kind === 'sse'
+    values.client === 'light'
       ? [
-          join(repoRoot, 'services/stream-gateway/bench/sse-clients.ts'),
+          join(repoRoot, 'services/stream-gateway/bench/stream-clients.ts'),
+          kind,
           url,
           String(n),
           JSON.stringify(headers),
         ]
-      : [import.meta.filename, '--child', kind, url, String(n), JSON.stringify(headers)];
+      : kind === 'sse'
+        ? [
+            join(repoRoot, 'services/stream-gateway/bench/sse-clients.ts'),
+            url,
+            String(n),
+            JSON.stringify(headers),
+          ]
+        : [import.meta.filename, '--child', kind, url, String(n), JSON.stringify(headers)];
   const child: ChildProcess = spawn(tsx, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: repoRoot });
   let stderr = '';
   child.stderr!.on('data', (d) => {
@@ -249,6 +295,62 @@ function natsPid(nats: NatsServerHandle): number | undefined {
   return undefined;
 }
 
+/** Cumulative counts of a latency histogram by upper bound (seconds; Infinity last). */
+type Buckets = Map<number, number>;
+
+/** The gateway's own delivery latency histogram (JetStream store → write to the last client). */
+function histogramOf(
+  registry: { getSingleMetric(name: string): unknown },
+  transport: string,
+): () => Promise<Buckets> {
+  type Values = { values: { labels: Record<string, string | number>; value: number; metricName?: string }[] };
+  return async () => {
+    const metric = registry.getSingleMetric('sightline_stream_gateway_delivery_latency_seconds') as
+      | { get(): Promise<Values> }
+      | undefined;
+    const buckets: Buckets = new Map();
+    for (const v of (await metric?.get())?.values ?? []) {
+      if (v.metricName?.endsWith('_bucket') && v.labels.transport === transport) {
+        buckets.set(v.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(v.labels.le), v.value);
+      }
+    }
+    return buckets;
+  };
+}
+
+/** The upper bound (ms) of the bucket holding quantile q of what was observed between two snapshots. */
+function bucketQuantile(before: Buckets, after: Buckets, q: number): string | undefined {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  if (total <= 0) return undefined;
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * total) {
+      const prev = bounds[bounds.indexOf(bound) - 1];
+      if (bound === Number.POSITIVE_INFINITY) return `> ${prev! * 1000}`;
+      return `≤ ${bound * 1000}`;
+    }
+  }
+  return undefined;
+}
+
+/** Bytes waiting in the kernel on the connections of a local server port (`ss`, loopback). */
+async function socketBacklog(port: number): Promise<{ unread: number; unsent: number }> {
+  const out = await new Promise<string>((resolve) =>
+    execFile('ss', ['-Htn', 'state', 'established'], { maxBuffer: 64 * 1024 * 1024 }, (_e, stdout) =>
+      resolve(String(stdout ?? '')),
+    ),
+  );
+  let unread = 0;
+  let unsent = 0;
+  for (const line of out.split('\n')) {
+    const [recvQ, sendQ, local, peer] = line.trim().split(/\s+/);
+    if (!peer) continue;
+    if (peer.endsWith(`:${port}`)) unread += Number(recvQ); // a client's socket
+    if (local!.endsWith(`:${port}`)) unsent += Number(sendQ); // the server's end
+  }
+  return { unread, unsent };
+}
+
 /**
  * Connect the clients, then emit E events/s (paced by the clock) for 1 s of warm-up and S
  * measured seconds. RSS: idle = after connect and GC, active = peak while emitting.
@@ -257,9 +359,10 @@ async function measure(
   name: string,
   o: Options,
   connect: () => Promise<Clients>,
-  emit: (n: number) => void | Promise<void>,
-  otherPid?: number,
+  emit: (n: number, at: number) => void | Promise<void>,
+  server: { port: number; otherPid?: number; latency?: () => Promise<Buckets> },
 ): Promise<Row> {
+  const { otherPid } = server;
   const before = gcMem();
   const clients = await connect();
   try {
@@ -270,14 +373,18 @@ async function measure(
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 200);
     let n = 0;
+    // Each event carries the time it was due (its place in the schedule), not the time it was
+    // made: a server whose process is too busy to emit on time must not hide that lag.
     const run = async (seconds: number) => {
       const started = performance.now();
+      const startedAt = Date.now();
       const base = n;
       while (performance.now() - started < seconds * 1000) {
         const due = base + Math.floor(((performance.now() - started) / 1000) * o.rate);
         const inFlight: Promise<void>[] = [];
         while (n < due) {
-          const sent = emit(n++);
+          const at = startedAt + ((n - base) * 1000) / o.rate;
+          const sent = emit(n++, at);
           if (sent) inFlight.push(sent);
         }
         await Promise.all(inFlight);
@@ -289,10 +396,26 @@ async function measure(
     clients.start();
     const cpu = process.cpuUsage();
     const otherCpu = cpuOfPid(otherPid);
+    const latencyBefore = await server.latency?.();
+    // Where undelivered bytes wait, half-way and near the end: read by the kernel but not yet by
+    // the clients, or in the server's kernel send queues (clients that do not keep up show in both).
+    let backlog = { unread: 0, unsent: 0 };
+    const backlogTimers = [0.5, 0.95].map((f) =>
+      setTimeout(
+        () => {
+          void socketBacklog(server.port).then((b) => {
+            if (b.unread + b.unsent > backlog.unread + backlog.unsent) backlog = b;
+          });
+        },
+        f * o.seconds * 1000,
+      ),
+    );
     const started = await run(o.seconds);
     const elapsed = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const usedOther = cpuOfPid(otherPid) - otherCpu;
+    const latencyAfter = await server.latency?.();
+    for (const t of backlogTimers) clearTimeout(t);
     clearInterval(sampler);
     await new Promise((r) => setTimeout(r, 500)); // let in-flight events land
     const got = await clients.stop();
@@ -308,18 +431,27 @@ async function measure(
       idleHeldKb: kb(idle.held, before.held),
       activeKb: kb(peak),
       cpu: Math.round(((used.user + used.system) / 1e6 / elapsed + usedOther / elapsed) * 100),
+      natsCpu: otherPid ? Math.round((usedOther / elapsed) * 100) : undefined,
+      cpuSys: Math.round((used.system / 1e6 / elapsed) * 100),
+      clientCpu: got.cpu,
+      clientCpuSys: got.cpuSys,
+      serverP99:
+        latencyBefore && latencyAfter ? bucketQuantile(latencyBefore, latencyAfter, 0.99) : undefined,
+      unreadMb: Math.round(backlog.unread / 1e5) / 10,
+      unsentMb: Math.round(backlog.unsent / 1e5) / 10,
     };
   } finally {
     clients.kill();
   }
 }
 
-function analysisResult(deviceId: string, n: number): AnalysisResult {
+/** `at`: when the event was due to be sent (Unix ms), which clients measure latency from. */
+function analysisResult(deviceId: string, n: number, at: number): AnalysisResult {
   return {
     deviceId,
     analysisId: `bench-${n}`,
     sceneId: deviceId,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(at).toISOString(),
     detections: [
       { type: 'person', confidence: 0.91, boundingBox: { x: 10, y: 20, width: 30, height: 80 } },
       { type: 'car', confidence: 0.84, boundingBox: { x: 200, y: 120, width: 90, height: 60 } },
@@ -328,9 +460,9 @@ function analysisResult(deviceId: string, n: number): AnalysisResult {
   };
 }
 
-/** A seed 004 event; `timestamp` carries the send time in ms so clients can measure latency. */
-function analyticEvent(deviceId: string, n: number): AnalyticEvent {
-  const ms = Date.now();
+/** A seed 004 event; `timestamp` carries the due send time in ms so clients can measure latency. */
+function analyticEvent(deviceId: string, n: number, at: number): AnalyticEvent {
+  const ms = Math.round(at);
   return {
     analytic_id: 'NFV4-PC',
     event_id: analyticEventId(ms / 1000, deviceId, String(n), String(ms)),
@@ -349,14 +481,15 @@ async function benchBare(o: Options): Promise<Row> {
       'bare node http SSE (limit)',
       o,
       () => startClients('sse', bare.url, o.clients),
-      (n) =>
+      (n, at) =>
         bare.broadcast(
           eventFrame(
             'analysis_result',
             `bench-device-${n}`,
-            JSON.stringify(analysisResult('bench-device', n)),
+            JSON.stringify(analysisResult('bench-device', n, at)),
           ),
         ),
+      { port: Number(new URL(bare.url).port) },
     );
   } finally {
     bare.server.closeAllConnections();
@@ -377,7 +510,8 @@ async function benchSocketIo(o: Options): Promise<Row> {
       'Socket.IO 4.8.4 io.emit (websocket)',
       o,
       () => startClients('sio', url, o.clients),
-      (n) => io.emit('analysis_result', JSON.stringify(analysisResult('bench-device', n))),
+      (n, at) => io.emit('analysis_result', JSON.stringify(analysisResult('bench-device', n, at))),
+      { port: Number(new URL(url).port) },
     );
   } finally {
     io.close();
@@ -403,24 +537,24 @@ async function benchGateway(o: Options, nats: NatsServerHandle, kind: 'sse' | 'w
         'gateway SSE (JetStream → SSE)',
         o,
         () => startClients('sse', `${gw.url}/api/v1/devices/${device}/analysis/stream`, o.clients, headers),
-        async (n) => {
-          const r = analysisResult(device, n);
+        async (n, at) => {
+          const r = analysisResult(device, n, at);
           await publishJson(publisher.js, subject, r, { msgId: r.frameId! });
         },
-        natsPid(nats),
+        { port: gw.port, otherPid: natsPid(nats), latency: histogramOf(gw.runtime.registry, 'sse') },
       );
     }
     return await measure(
       'gateway WS /ws/events (JetStream → ws)',
       o,
       () => startClients('ws', `${gw.url.replace('http', 'ws')}/ws/events`, o.clients, headers),
-      async (n) => {
-        const e = analyticEvent(device, n);
+      async (n, at) => {
+        const e = analyticEvent(device, n, at);
         await publishJson(publisher.js, subjects.events(tenant.tenantId, device, e.analytic_id), e, {
           msgId: e.event_id,
         });
       },
-      natsPid(nats),
+      { port: gw.port, otherPid: natsPid(nats), latency: histogramOf(gw.runtime.registry, 'ws_events') },
     );
   } finally {
     await gw.stop();
@@ -439,6 +573,8 @@ async function attempt(name: string, run: () => Promise<Row>): Promise<Row> {
 
 function table(o: Options, rows: Row[]): string {
   const cell = (v: number | null | undefined) => (v === undefined || v === null ? '–' : String(v));
+  const withSys = (all?: number, sys?: number) =>
+    sys === undefined ? cell(all) : `${cell(all)} (sys ${sys})`;
   const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix) && r.perSecond !== undefined);
   const ratio = (a?: Row, b?: Row) =>
     a?.perSecond && b?.perSecond ? (a.perSecond / b.perSecond).toFixed(2) : 'n/a';
@@ -447,13 +583,13 @@ function table(o: Options, rows: Row[]): string {
   const limitNote = `ulimit -n ${spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()}`;
   return [
     `${o.clients} clients × ${o.rate} events/s for ${o.seconds} s (target ${o.clients * o.rate} deliveries/s), ` +
-      `node ${process.version}, ${limitNote}; load = 1/5/15-min load average when the row finished`,
+      `node ${process.version}, ${limitNote}, ${values.client} clients; load = 1/5/15-min load average when the row finished`,
     '',
-    '| server | delivered events/s | p50 ms | p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % | load | error |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| server | delivered events/s | p50 ms | p99 ms | server p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % (sys: kernel, server process) | of it nats % | clients CPU % (sys) | unread by clients MB | unsent (server kernel) MB | load | error |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${cell(r.perSecond)} | ${cell(r.p50)} | ${cell(r.p99)} | ${cell(r.idleKb)} | ${cell(r.idleHeldKb)} | ${cell(r.activeKb)} | ${cell(r.cpu)} | ${r.load} | ${r.error ?? ''} |`,
+        `| ${r.name} | ${cell(r.perSecond)} | ${cell(r.p50)} | ${cell(r.p99)} | ${r.serverP99 ?? '–'} | ${cell(r.idleKb)} | ${cell(r.idleHeldKb)} | ${cell(r.activeKb)} | ${withSys(r.cpu, r.cpuSys)} | ${cell(r.natsCpu)} | ${withSys(r.clientCpu, r.clientCpuSys)} | ${cell(r.unreadMb)} | ${cell(r.unsentMb)} | ${r.load} | ${r.error ?? ''} |`,
     ),
     '',
     `gateway SSE / bare: ${ratio(sse, by('bare'))}; gateway SSE / Socket.IO: ${ratio(sse, by('Socket.IO'))}; ` +
@@ -491,6 +627,7 @@ async function runCase(c: Case): Promise<Row> {
 async function caseInChild(c: Case): Promise<Row> {
   const args = ['--expose-gc', import.meta.filename, '--case', c];
   args.push('--clients', values.clients, '--rate', values.rate, '--seconds', values.seconds);
+  args.push('--client', values.client);
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,6 +14,8 @@ let delivered = 0;
 const latencies: number[] = [];
 let connected = 0;
 let failed = 0;
+let cpuAtStart = process.cpuUsage();
+let startedAt = 0;
 
 const MARK = '"timestamp":"';
 
@@ -28,7 +30,9 @@ function onChunk(text: string, sampled: boolean): void {
   while (at >= 0) {
     delivered++;
     const start = at + MARK.length;
-    if (sampled) latencies.push(now - Date.parse(text.slice(start, start + 24)));
+    // A timestamp cut by the end of this chunk is not a sample (NaN would break the sort).
+    const sent = sampled ? Date.parse(text.slice(start, start + 24)) : Number.NaN;
+    if (Number.isFinite(sent)) latencies.push(now - sent);
     at = text.indexOf(MARK, start);
   }
 }
@@ -60,13 +64,21 @@ process.stdout.write(`${JSON.stringify({ connected, failed })}\n`);
 
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
-  if (line === 'start') counting = true;
+  if (line === 'start') {
+    counting = true;
+    cpuAtStart = process.cpuUsage();
+    startedAt = performance.now();
+  }
   if (line === 'stop') {
     counting = false;
+    const used = process.cpuUsage(cpuAtStart);
+    const ms = performance.now() - startedAt;
+    const cpu = Math.round(((used.user + used.system) / 1e3 / ms) * 100);
+    const cpuSys = Math.round((used.system / 1e3 / ms) * 100);
     latencies.sort((a, b) => a - b);
     const pct = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-    process.stdout.write(`${JSON.stringify({ delivered, p50: pct(0.5), p99: pct(0.99) })}\n`);
+    process.stdout.write(`${JSON.stringify({ delivered, p50: pct(0.5), p99: pct(0.99), cpu, cpuSys })}\n`);
     process.exit(0);
   }
 }
