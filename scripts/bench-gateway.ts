@@ -40,6 +40,7 @@ import { type AnalysisResult, type AnalyticEvent, analyticEventId, subjects } fr
 import { publishJson } from '@sightline/nats';
 import { findNatsServerBinary, type NatsServerHandle, repoRoot, spawnNatsServer } from '@sightline/testing';
 import { startBareServer } from '../services/stream-gateway/bench/bare-server.js';
+import { ClientTally } from '../services/stream-gateway/bench/client-tally.js';
 import { eventFrame } from '../services/stream-gateway/src/domain/sse-format.js';
 import { runtimeFor, seedTenant, startGateway } from '../services/stream-gateway/test/support/gateway.js';
 
@@ -83,16 +84,9 @@ function sentAt(text: string): number {
 }
 
 async function runClientChild(kind: string, url: string, n: number, headers: Record<string, string>) {
-  let counting = false;
-  let delivered = 0;
-  let connected = 0;
-  let failed = 0;
-  const latencies: number[] = [];
+  const tally = new ClientTally();
   const onMessage = (text: string, sampled: boolean) => {
-    if (!counting) return;
-    delivered++;
-    const sent = sampled ? sentAt(text) : Number.NaN;
-    if (Number.isFinite(sent)) latencies.push(Date.now() - sent);
+    if (tally.counting) tally.event(sampled ? sentAt(text) : Number.NaN);
   };
   const sioRequire = kind === 'sio' ? socketIoRequire() : undefined;
   const open = (i: number) => {
@@ -103,8 +97,8 @@ async function runClientChild(kind: string, url: string, n: number, headers: Rec
         WebSocket: new (url: string, o: object) => import('node:events').EventEmitter;
       };
       const socket = new WebSocket(url, { headers, perMessageDeflate: false });
-      socket.once('open', () => connected++);
-      socket.once('error', () => failed++);
+      socket.once('open', () => tally.connected++);
+      socket.once('error', () => tally.failed++);
       socket.on('message', (data) => onMessage(String(data), sampled));
       return;
     }
@@ -112,47 +106,17 @@ async function runClientChild(kind: string, url: string, n: number, headers: Rec
       io: (url: string, o: object) => import('node:events').EventEmitter;
     };
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-    socket.once('connect', () => connected++);
-    socket.once('connect_error', () => failed++);
+    socket.once('connect', () => tally.connected++);
+    socket.once('connect_error', () => tally.failed++);
     socket.on('analysis_result', (text: string) => onMessage(text, sampled));
   };
-  for (let i = 0; i < n; i++) {
-    try {
-      open(i);
-    } catch {
-      failed++;
-    }
-    if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
-  }
-  while (connected + failed < n) await new Promise((r) => setTimeout(r, 20));
-  process.stdout.write(`${JSON.stringify({ connected, failed })}\n`);
-  let cpuAtStart = process.cpuUsage();
-  let startedAt = 0;
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'start') {
-      counting = true;
-      cpuAtStart = process.cpuUsage();
-      startedAt = performance.now();
-    }
-    if (line === 'stop') {
-      const used = process.cpuUsage(cpuAtStart);
-      const ms = performance.now() - startedAt;
-      const cpu = Math.round(((used.user + used.system) / 1e3 / ms) * 100);
-      const cpuSys = Math.round((used.system / 1e3 / ms) * 100);
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-      process.stdout.write(
-        `${JSON.stringify({ delivered, p50: pct(0.5) ?? null, p99: pct(0.99) ?? null, cpu, cpuSys })}\n`,
-      );
-      process.exit(0);
-    }
-  }
+  await tally.openAll(n, open);
+  await tally.serve();
 }
 
 if (values.child) {
   const [url = '', n = '1', headers = '{}'] = positionals;
   await runClientChild(values.child, url, Number(n), JSON.parse(headers));
-  process.exit(0); // stdin closed without "stop": the parent is gone
 }
 
 // ───────────────────────── the bench (parent) ─────────────────────────

@@ -18,7 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
+import { ClientTally } from './client-tally.js';
 
 type Kind = 'sse' | 'ws' | 'sio';
 const [kindArg = 'sse', url = '', clientsArg = '1', headersJson = '{}'] = process.argv.slice(2);
@@ -26,11 +26,7 @@ const kind = kindArg as Kind;
 const clients = Number(clientsArg);
 const headers = JSON.parse(headersJson) as Record<string, string>;
 
-let counting = false;
-let delivered = 0;
-const latencies: number[] = [];
-let connected = 0;
-let failed = 0;
+const tally = new ClientTally();
 
 /** The publisher's send time from the text of one event: `timestamp` as ISO or Unix ms digits. */
 function sentAt(text: string, from = 0): number {
@@ -46,10 +42,7 @@ function sentAt(text: string, from = 0): number {
 }
 
 function event(text?: string): void {
-  if (!counting) return;
-  delivered++;
-  const sent = text === undefined ? Number.NaN : sentAt(text);
-  if (Number.isFinite(sent)) latencies.push(Date.now() - sent);
+  if (tally.counting) tally.event(text === undefined ? Number.NaN : sentAt(text));
 }
 
 // ───────────────────────── SSE ─────────────────────────
@@ -81,7 +74,7 @@ function sseBody(sampled: boolean): (chunk: Buffer) => void {
   }
   let tail: Buffer = Buffer.alloc(0);
   return (chunk) => {
-    if (!counting) {
+    if (!tally.counting) {
       tail = chunk.subarray(Math.max(0, chunk.length - SSE_EVENT.length + 1));
       return;
     }
@@ -89,11 +82,11 @@ function sseBody(sampled: boolean): (chunk: Buffer) => void {
     if (tail.length > 0) {
       const seam = Buffer.concat([tail, chunk.subarray(0, SSE_EVENT.length - 1)]);
       const at = seam.indexOf(SSE_EVENT);
-      if (at >= 0 && at < tail.length) delivered++;
+      if (at >= 0 && at < tail.length) tally.event();
     }
     let at = chunk.indexOf(SSE_EVENT);
     while (at >= 0) {
-      delivered++;
+      tally.event();
       at = chunk.indexOf(SSE_EVENT, at + SSE_EVENT.length);
     }
     tail = chunk.subarray(Math.max(0, chunk.length - SSE_EVENT.length + 1));
@@ -194,8 +187,8 @@ function open(i: number): void {
   const settle = (ok: boolean) => {
     if (settled) return;
     settled = true;
-    if (ok) connected++;
-    else failed++;
+    if (ok) tally.connected++;
+    else tally.failed++;
   };
   socket.on('error', () => settle(false));
   socket.on('close', () => settle(false));
@@ -235,31 +228,5 @@ function open(i: number): void {
   });
 }
 
-for (let i = 0; i < clients; i++) {
-  open(i);
-  if (i % 200 === 199) await new Promise((r) => setTimeout(r, 20));
-}
-while (connected + failed < clients) await new Promise((r) => setTimeout(r, 20));
-process.stdout.write(`${JSON.stringify({ connected, failed })}\n`);
-
-let cpuAtStart = process.cpuUsage();
-let startedAt = 0;
-for await (const line of createInterface({ input: process.stdin })) {
-  if (line === 'start') {
-    counting = true;
-    cpuAtStart = process.cpuUsage();
-    startedAt = performance.now();
-  }
-  if (line === 'stop') {
-    const used = process.cpuUsage(cpuAtStart);
-    const ms = performance.now() - startedAt;
-    const cpu = Math.round(((used.user + used.system) / 1e3 / ms) * 100);
-    const cpuSys = Math.round((used.system / 1e3 / ms) * 100);
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? null;
-    process.stdout.write(`${JSON.stringify({ delivered, p50: pct(0.5), p99: pct(0.99), cpu, cpuSys })}\n`);
-    process.exit(0);
-  }
-}
-process.exit(0); // stdin closed without "stop": the parent is gone
+await tally.openAll(clients, open);
+await tally.serve();
