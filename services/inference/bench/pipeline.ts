@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { publishFrame } from '../test/integration/helpers.js';
 import { type Figures, figures } from './images.js';
+import { mainThreadProfiler } from './profile.js';
 import { type CpuShares, threadCpuMeter } from './thread-cpu.js';
 
 export interface PipelineOptions {
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   env: Record<string, string>;
   /** nats-server's pid, for its share of the CPU (when this bench started it). */
   natsPid?: number;
+  /** Write a CPU profile of the main thread over the measured drain to this file. */
+  cpuProfile?: string;
 }
 
 /**
@@ -84,11 +87,13 @@ export async function pipelineRun(
       },
     });
   });
+  const profiler = await mainThreadProfiler(options.cpuProfile);
   meter.start();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   await app.start();
   await done;
+  await profiler.stop();
   const result = figures(latencies, (last - started) / 1000, cpu!);
   await app.stop();
   await runtime.nc.drain();

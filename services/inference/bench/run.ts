@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { builtinModels } from '../src/domain/model-registry.js';
 import { bareRunLoop } from './bare.js';
 import { type Figures, make1080pFrames } from './images.js';
@@ -19,6 +20,8 @@ export interface BenchOptions {
    * service behaviour for unwatched cameras) and/or "watched" (every frame also published live).
    */
   live: ('unwatched' | 'watched')[];
+  /** A directory for a main-thread CPU profile of each pipeline row. */
+  cpuProfileDir?: string;
 }
 
 const fixed = (v: number | undefined) => (v === undefined ? '' : v.toFixed(2));
@@ -53,6 +56,12 @@ export async function runBench(o: BenchOptions): Promise<string> {
             frames,
             count: o.frames,
             env,
+            cpuProfile:
+              o.cpuProfileDir &&
+              join(
+                o.cpuProfileDir,
+                `pipeline-depth${depth}-${thread ? 'thread' : 'main'}-${live}.cpuprofile`,
+              ),
           }),
         ]);
       }

@@ -6,6 +6,7 @@ import { Detector } from './adapters/detector.js';
 import { DevicePrivacy } from './adapters/device-privacy.js';
 import { DeviceScenes } from './adapters/device-scenes.js';
 import { LiveViewers } from './adapters/live-viewers.js';
+import { configureDecoding } from './adapters/sharp-input.js';
 import type { InferenceConfig } from './config.js';
 import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
 import { MotionGate } from './domain/motion-gate.js';
@@ -57,6 +58,7 @@ export async function buildApp(
   options: BuildOptions = {},
 ): Promise<ServiceApp> {
   const { logger, registry } = runtime;
+  configureDecoding();
   const metrics = createMetrics(registry);
   const loadDetector = async (id: string) => {
     const spec = resolveModel(id, parseExtraModels(config.EXTRA_MODELS), {

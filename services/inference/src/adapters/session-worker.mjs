@@ -17,8 +17,9 @@ async function run({ id, input }) {
     });
     const outputs = {};
     for (const [name, value] of Object.entries(result)) {
-      // A copy this thread owns, so it can be handed over without a second copy (transfer).
-      outputs[name] = { data: value.data.slice(), dims: [...value.dims] };
+      // onnxruntime-node copies each output into a fresh ArrayBuffer of this thread: it can be
+      // handed over as it is (transfer), with no copy of its own (1.2 MB a frame for YOLOX-Nano).
+      outputs[name] = { data: value.data, dims: [...value.dims] };
     }
     // The input goes back too (it came by transfer), for the main thread's tensor pool.
     port.postMessage({ kind: 'outputs', id, outputs, input }, [

@@ -12,6 +12,15 @@ export interface DecodedInput {
 
 const PAD = { r: 114, g: 114, b: 114 };
 
+/**
+ * No libvips operation cache for camera frames: no frame is decoded twice, so the cache would only
+ * hold up to 50 MB of them. (libvips' threads per image stay at sharp's default, one per core: one
+ * thread a frame made no difference to bench:inference on 2 cores.)
+ */
+export function configureDecoding(): void {
+  sharp.cache(false);
+}
+
 /** An image sharp could not read; the worker drops such a frame instead of crashing. */
 export class UndecodableImageError extends Error {
   constructor(cause: unknown) {
