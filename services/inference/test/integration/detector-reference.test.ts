@@ -9,16 +9,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/adapters/detector.js';
 import { builtinModels } from '../../src/domain/model-registry.js';
+import { type Ref, referenceNmsAndClip } from '../support/reference-nms.js';
 
 const SIZE = 416;
 const THRESHOLD = 0.3;
 const NMS_IOU = 0.45;
-
-interface Ref {
-  classId: number;
-  score: number;
-  box: number[];
-}
 
 /** Reference preprocessing: sharp resize to raw RGB, then a plain loop for the letterbox and BGR CHW. */
 async function referenceTensor(
@@ -67,22 +62,7 @@ function referenceDecode(out: Float32Array, r: number, w: number, h: number): Re
     const box = [cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2].map((v) => v / r);
     candidates.push({ classId: scores.indexOf(best), score: best, box });
   });
-  const area = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
-  const overlap = (a: number[], b: number[]) => {
-    const iw = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
-    const ih = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-    return (iw * ih) / (area(a) + area(b) - iw * ih);
-  };
-  const kept: Ref[] = [];
-  for (const classId of new Set(candidates.map((c) => c.classId))) {
-    const ofClass = candidates.filter((c) => c.classId === classId).sort((a, b) => b.score - a.score);
-    const keep: Ref[] = [];
-    for (const c of ofClass) if (keep.every((k) => overlap(k.box, c.box) <= NMS_IOU)) keep.push(c);
-    kept.push(...keep);
-  }
-  return kept
-    .map((k) => ({ ...k, box: k.box.map((v, i) => Math.min(i % 2 ? h : w, Math.max(0, v))) }))
-    .filter((k) => k.box[2]! > k.box[0]! && k.box[3]! > k.box[1]!);
+  return referenceNmsAndClip(candidates, NMS_IOU, w, h);
 }
 
 const images = readdirSync(dataPath('images')).filter((f) => /\.jpe?g$/i.test(f));

@@ -14,18 +14,13 @@ import { Detector } from '../../src/adapters/detector.js';
 import { cocoLabels } from '../../src/domain/labels.js';
 import { builtinModels, type ModelSpec } from '../../src/domain/model-registry.js';
 import type { RawDetection } from '../../src/domain/types.js';
+import { type Ref, referenceNmsAndClip } from '../support/reference-nms.js';
 import { writeYolov8FromYolox } from '../support/yolov8-from-yolox.js';
 
 const SIZE = 416;
 const THRESHOLD = 0.3;
 const NMS_IOU = 0.45;
 const sessionOptions = { intraOpThreads: 1, interOpThreads: 1, executionProvider: 'cpu' } as const;
-
-interface Ref {
-  classId: number;
-  score: number;
-  box: number[];
-}
 
 /** Where the reference put the source picture in the model input. */
 interface Letterbox {
@@ -66,26 +61,6 @@ async function referenceTensor(jpeg: Buffer): Promise<{ tensor: Float32Array; bo
   return { tensor, box: { r, left, top, w, h } };
 }
 
-/** Class-aware greedy NMS, best first, then boxes clipped to the source and empty ones dropped. */
-function nmsAndClip(candidates: Ref[], { w, h }: Letterbox): Ref[] {
-  const area = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
-  const overlap = (a: number[], b: number[]) => {
-    const iw = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
-    const ih = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-    return (iw * ih) / (area(a) + area(b) - iw * ih);
-  };
-  const kept: Ref[] = [];
-  for (const classId of new Set(candidates.map((c) => c.classId))) {
-    const ofClass = candidates.filter((c) => c.classId === classId).sort((a, b) => b.score - a.score);
-    const keep: Ref[] = [];
-    for (const c of ofClass) if (keep.every((k) => overlap(k.box, c.box) <= NMS_IOU)) keep.push(c);
-    kept.push(...keep);
-  }
-  return kept
-    .map((k) => ({ ...k, box: k.box.map((v, i) => Math.min(i % 2 ? h : w, Math.max(0, v))) }))
-    .filter((k) => k.box[2]! > k.box[0]! && k.box[3]! > k.box[1]!);
-}
-
 /** Reference decode of [1, 4 + classes, N]: per anchor the best class, threshold, back to source pixels. */
 function referenceDecode(out: ort.Tensor, letterbox: Letterbox): Ref[] {
   const [, channels, anchors] = out.dims as number[];
@@ -106,7 +81,7 @@ function referenceDecode(out: ort.Tensor, letterbox: Letterbox): Ref[] {
     ];
     candidates.push({ classId: scores.indexOf(best), score: best, box });
   }
-  return nmsAndClip(candidates, letterbox);
+  return referenceNmsAndClip(candidates, NMS_IOU, letterbox.w, letterbox.h);
 }
 
 /** YOLOX-Nano's own input for the same pixels: channels reversed (RGB → BGR), 0–1 → 0–255. */
