@@ -1,6 +1,13 @@
 import { ControlPlane } from '@sightline/auth';
 import { type ConsumerSpec, consumers, type Detection } from '@sightline/contracts';
-import { type ConsumeLoop, provisionConsumer, startConsumeLoop } from '@sightline/nats';
+import {
+  type ConsumeLoop,
+  type DeferredOutcome,
+  type JsMsg,
+  outcome,
+  provisionConsumer,
+  startConsumeLoop,
+} from '@sightline/nats';
 import { createHttpServer, type ServiceApp, type ServiceRuntime } from '@sightline/service-kit';
 import { Detector } from './adapters/detector.js';
 import { DevicePrivacy } from './adapters/device-privacy.js';
@@ -10,6 +17,7 @@ import { configureDecoding } from './adapters/sharp-input.js';
 import type { InferenceConfig } from './config.js';
 import { parseClassThresholds, parseExtraModels, resolveModel } from './domain/model-registry.js';
 import { MotionGate } from './domain/motion-gate.js';
+import { Turns } from './domain/turns.js';
 import { createFrameHandler } from './handlers/frames.js';
 import { createMetrics } from './metrics.js';
 
@@ -49,8 +57,9 @@ function csvSet(text: string): Set<string> {
 }
 
 /**
- * Load the model (failing start on a bad file), then consume FRAMES with PIPELINE_DEPTH loops on
- * the shared durable consumer: while one frame runs through the model the next is decoded.
+ * Load the model (failing start on a bad file), then consume FRAMES from the shared durable
+ * consumer with PIPELINE_DEPTH frames in flight: while one frame runs through the model the next
+ * is decoded.
  */
 export async function buildApp(
   runtime: ServiceRuntime,
@@ -123,42 +132,48 @@ export async function buildApp(
     needsOf: (tenantId, deviceId) => scenes.needsOf(tenantId, deviceId),
     detectors,
   });
-  const loops: ConsumeLoop[] = [];
+  // Frames in flight take a turn in their device's line as they arrive from the one consume loop
+  // (in stream order), so several can be decoded and detected at once and still be published in
+  // their device's order: analytics reads an out-of-order frame as late.
+  const turns = new Turns();
+  const inFlight = (msg: JsMsg): Promise<DeferredOutcome> => {
+    const turn = turns.enter(msg.subject);
+    return Promise.resolve(outcome.deferred(handler(msg, turn).finally(() => turn.done())));
+  };
+  let loop: ConsumeLoop | undefined;
   const http = createHttpServer({
     logger,
     registry,
-    readiness: { checks: { nats: runtime.natsConnected, consuming: () => loops.length > 0 } },
+    readiness: { checks: { nats: runtime.natsConnected, consuming: () => loop !== undefined } },
   });
 
   return {
     http,
     async start() {
       await provisionConsumer(runtime.nc, consumer);
-      for (let i = 0; i < config.PIPELINE_DEPTH; i++) {
-        loops.push(
-          await startConsumeLoop({
-            js: runtime.js,
-            stream: consumer.stream,
-            durable: consumer.durable,
-            handler,
-            maxMessages: 2,
-            onOutcome: (result) => {
-              if (result.kind === 'drop') {
-                metrics.drops.inc({ reason: result.reason });
-                metrics.frames.inc({ outcome: 'dropped' });
-              } else if (result.kind === 'retry') {
-                metrics.frames.inc({ outcome: 'retried' });
-                logger.warn({ reason: result.reason }, 'frame will be retried');
-              }
-            },
-            onError: (err) => logger.error({ err }, 'consume loop error'),
-          }),
-        );
-      }
-      logger.info({ consumer: consumer.durable, loops: loops.length }, 'consuming frames');
+      loop = await startConsumeLoop({
+        js: runtime.js,
+        stream: consumer.stream,
+        durable: consumer.durable,
+        handler: inFlight,
+        // PIPELINE_DEPTH frames in the worker at once, and as many pulled ahead of them.
+        maxDeferred: config.PIPELINE_DEPTH,
+        maxMessages: config.PIPELINE_DEPTH,
+        onOutcome: (result) => {
+          if (result.kind === 'drop') {
+            metrics.drops.inc({ reason: result.reason });
+            metrics.frames.inc({ outcome: 'dropped' });
+          } else if (result.kind === 'retry') {
+            metrics.frames.inc({ outcome: 'retried' });
+            logger.warn({ reason: result.reason }, 'frame will be retried');
+          }
+        },
+        onError: (err) => logger.error({ err }, 'consume loop error'),
+      });
+      logger.info({ consumer: consumer.durable, depth: config.PIPELINE_DEPTH }, 'consuming frames');
     },
     async stop() {
-      await Promise.all(loops.map((loop) => loop.stop()));
+      await loop?.stop();
       viewers?.stop();
       await detector.release();
       await faces?.release();

@@ -21,6 +21,7 @@ import { blurRegions } from '../adapters/privacy-blur.js';
 import { UndecodableImageError } from '../adapters/sharp-input.js';
 import { readFrameMeta } from '../domain/frame-meta.js';
 import { greyThumbnail, type MotionGate } from '../domain/motion-gate.js';
+import type { Turn } from '../domain/turns.js';
 import { encodeFrameData, toBatch, toDetections } from '../domain/wire.js';
 import type { InferenceMetrics, Stage } from '../metrics.js';
 
@@ -64,13 +65,14 @@ async function forDevice(deps: FrameHandlerDeps, meta: FrameMeta): Promise<Frame
 /**
  * One frame from FRAMES: validate its headers, drop it if stale or undecodable, detect (or reuse
  * the last detections when motion gating finds no change), publish the DetectionBatch and the
- * live FrameData, and only then ack.
+ * live FrameData, and only then ack. With a `turn`, the publishing waits until the device's
+ * earlier frames are through, so frames handled side by side still leave in their order.
  */
-export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg) => Promise<Outcome> {
+export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg, turn?: Turn) => Promise<Outcome> {
   const now = base.now ?? Date.now;
   const observe = (stage: Stage, ms: number) => base.metrics.stageSeconds.observe({ stage }, ms / 1000);
 
-  return async (msg) => {
+  return async (msg, turn) => {
     if (msg.redelivered) base.metrics.redelivered.inc();
     const read = readFrameMeta(msg.headers);
     if ('problem' in read) {
@@ -117,6 +119,7 @@ export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg) => Prom
       deps.privacyBlur === true || ((await deps.isPrivate?.(meta.tenantId, meta.deviceId)) ?? false);
     const detections = await detectOrReuse(deps, meta, { frame, jpeg: msg.data, blur }, timings, observe);
 
+    await turn?.ready;
     const batch = toBatch(
       meta,
       { width: frame.geometry.srcWidth, height: frame.geometry.srcHeight, seq: msg.seq },
