@@ -51,7 +51,7 @@ describe('frame order per device', () => {
     const sub = runtime.nc.subscribe(subjects.detectionsAll, {
       callback: (_err, msg) => {
         const batch = msg.json<DetectionBatch>();
-        received.get(batch.deviceId)?.push(batch.frameSeq);
+        received.get(batch.deviceId)?.push(batch.frameSeq ?? -1);
       },
     });
     await app.start();
