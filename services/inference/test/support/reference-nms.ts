@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+
 /**
  * The tests' reference for what every detector format ends with, written plainly and apart from
  * src/domain/nms.ts: class-aware greedy NMS, best first, then boxes clipped to the source image
@@ -29,4 +31,21 @@ export function referenceNmsAndClip(candidates: Ref[], iou: number, w: number, h
   return kept
     .map((k) => ({ ...k, box: k.box.map((v, i) => Math.min(i % 2 ? h : w, Math.max(0, v))) }))
     .filter((k) => k.box[2]! > k.box[0]! && k.box[3]! > k.box[1]!);
+}
+
+export const byClassThenScore = (a: Ref, b: Ref) => a.classId - b.classId || b.score - a.score;
+
+/** The service's detections against the reference's: same classes, scores within 1e-4, boxes within 1 px. */
+export function expectSameDetections(actual: Ref[], expected: Ref[]): void {
+  const sortedActual = [...actual].sort(byClassThenScore);
+  const sortedExpected = [...expected].sort(byClassThenScore);
+  expect(sortedExpected.length).toBeGreaterThan(0);
+  expect(sortedActual.map((d) => d.classId)).toEqual(sortedExpected.map((d) => d.classId));
+  sortedActual.forEach((d, i) => {
+    const e = sortedExpected[i]!;
+    expect(Math.abs(d.score - e.score)).toBeLessThan(1e-4);
+    d.box.forEach((v, k) => {
+      expect(Math.abs(v - e.box[k]!)).toBeLessThanOrEqual(1);
+    });
+  });
 }
