@@ -104,12 +104,14 @@ export class Detector {
   async detect(frame: PreparedFrame): Promise<DetectResult> {
     const t0 = performance.now();
     // A failed run keeps the tensor (a session thread may still hold it); the pool makes another.
-    const { outputs, input } = await this.sessions.run(frame.tensor);
+    const { outputs, input, release } = await this.sessions.run(frame.tensor);
     this.pool.release(input);
     const t1 = performance.now();
     const { inputWidth, inputHeight, labels, format, nmsIou } = this.spec;
     const params = { inputWidth, inputHeight, numClasses: labels.length, thresholds: this.thresholds };
     const candidates = formats[format].decode(outputs, params);
+    // The candidates are plain objects: nothing refers to the output memory any more.
+    release?.();
     const detections = finishDetections(candidates, frame.geometry, nmsIou);
     return { detections, runMs: t1 - t0, postprocessMs: performance.now() - t1 };
   }

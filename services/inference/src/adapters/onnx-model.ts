@@ -68,6 +68,11 @@ export function ortSessionOptions(options: SessionOptions): ort.InferenceSession
 export interface RunResult {
   outputs: Outputs;
   input: Float32Array;
+  /**
+   * Done with `outputs`: the runner may fill their memory on a later run. Optional to call (the
+   * memory is then simply collected); never read `outputs` after it.
+   */
+  release?: () => void;
 }
 
 /** What the detector needs of a loaded model, on this thread or on a session thread. */

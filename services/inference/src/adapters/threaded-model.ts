@@ -20,10 +20,13 @@ type WorkerReply =
   | {
       kind: 'outputs';
       id: number;
-      outputs: Record<string, { data: Float32Array; dims: number[] }>;
+      outputs: Record<string, { buffer: SharedArrayBuffer; dims: number[] }>;
       input: Float32Array;
     }
   | { kind: 'run_failed'; id: number; message: string; input: Float32Array };
+
+/** One run's output buffers by output name, shared with the session thread. */
+type SharedOutputs = Record<string, SharedArrayBuffer>;
 
 interface Pending {
   resolve: (result: RunResult) => void;
@@ -34,10 +37,13 @@ interface Pending {
  * A model whose onnxruntime session lives on a worker thread of its own, so that the forward pass
  * runs beside the main thread's decoding, NATS I/O and publishing instead of blocking them.
  * Same surface and the same load checks as `OnnxModel`. The input tensor (2 MB at 416×416) goes to
- * the worker by transfer and comes back with the outputs the same way: neither side copies it.
+ * the worker by transfer and comes back the same way: neither side copies it. The outputs come in
+ * shared memory; a caller done with them gives them back (`RunResult.release`) for a later run to
+ * fill, so a steady stream of frames allocates no output memory on this thread.
  */
 export class ThreadedModel implements ModelRunner {
   private readonly pending = new Map<number, Pending>();
+  private readonly freeOutputs: SharedOutputs[] = [];
   private nextId = 0;
 
   private constructor(
@@ -68,7 +74,8 @@ export class ThreadedModel implements ModelRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, input }, [input.buffer as ArrayBuffer]);
+      const reuse = this.freeOutputs.pop();
+      this.worker.postMessage({ id, input, reuse }, [input.buffer as ArrayBuffer]);
     });
   }
 
@@ -81,8 +88,28 @@ export class ThreadedModel implements ModelRunner {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    if (reply.kind === 'outputs') waiter.resolve({ outputs: reply.outputs, input: reply.input });
+    if (reply.kind === 'outputs') waiter.resolve(this.resultOf(reply.outputs, reply.input));
     else waiter.reject(new Error(`session.run failed: ${reply.message}`));
+  }
+
+  private resultOf(
+    shared: Record<string, { buffer: SharedArrayBuffer; dims: number[] }>,
+    input: Float32Array,
+  ): RunResult {
+    const outputs: Record<string, { data: Float32Array; dims: number[] }> = {};
+    const buffers: SharedOutputs = {};
+    for (const [name, { buffer, dims }] of Object.entries(shared)) {
+      outputs[name] = { data: new Float32Array(buffer), dims };
+      buffers[name] = buffer;
+    }
+    let released = false;
+    const release = () => {
+      // Twice would let two runs fill the same buffers.
+      if (released) return;
+      released = true;
+      this.freeOutputs.push(buffers);
+    };
+    return { outputs, input, release };
   }
 
   private failAll(err: Error): void {

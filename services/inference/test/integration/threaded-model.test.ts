@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { dataPath, modelPath } from '@sightline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/adapters/detector.js';
-import { ModelLoadError, OnnxModel } from '../../src/adapters/onnx-model.js';
+import { ModelLoadError, OnnxModel, type RunResult } from '../../src/adapters/onnx-model.js';
 import { ThreadedModel } from '../../src/adapters/threaded-model.js';
 import { builtinModels } from '../../src/domain/model-registry.js';
 
@@ -33,6 +33,40 @@ describe('a session on its own worker thread', () => {
         expect(Buffer.from(b[name]!.data.buffer).equals(Buffer.from(a[name]!.data.buffer))).toBe(true);
       }
       expect(threaded.file).toBe(join(modelsDir, 'yolox_nano.onnx'));
+    } finally {
+      await Promise.all([here.release(), threaded.release()]);
+    }
+  });
+
+  it('fills the output memory given back by release, and a fresh one when it is kept', async () => {
+    const here = await Detector.load(yolox, modelsDir, options);
+    const threaded = await ThreadedModel.load(yolox, modelsDir, options);
+    const tensorOf = async (image: string) =>
+      Float32Array.from((await here.prepare(readFileSync(dataPath('images', image)))).tensor);
+    const sameAsHere = async (input: Float32Array, got: RunResult['outputs']) => {
+      const { outputs: want } = await here.model.run(Float32Array.from(input));
+      for (const name of Object.keys(want)) {
+        expect(Buffer.from(got[name]!.data.buffer).equals(Buffer.from(want[name]!.data.buffer))).toBe(true);
+      }
+    };
+    try {
+      const [dog, bus] = [await tensorOf('darknet_dog.jpg'), await tensorOf('yolov5_bus.jpg')];
+      const first = await threaded.run(Float32Array.from(dog));
+      const [name] = Object.keys(first.outputs);
+      const view = (r: RunResult) => Buffer.from(r.outputs[name!]!.data.buffer);
+      expect(first.outputs[name!]!.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      first.release?.();
+      first.release?.(); // a second call must not hand the same memory to two runs
+      // A shared buffer arrives as a new object over the same memory, so reuse shows as the
+      // released result's memory now holding the next run's outputs.
+      const second = await threaded.run(Float32Array.from(bus));
+      expect(view(first).equals(view(second))).toBe(true);
+      await sameAsHere(bus, second.outputs);
+      // Kept (not released): the next run fills memory of its own and this result stays whole.
+      const third = await threaded.run(Float32Array.from(dog));
+      expect(view(second).equals(view(third))).toBe(false);
+      await sameAsHere(dog, third.outputs);
+      await sameAsHere(bus, second.outputs);
     } finally {
       await Promise.all([here.release(), threaded.release()]);
     }
