@@ -14,13 +14,20 @@ export type Outcome =
 export interface DeferredOutcome {
   kind: 'deferred';
   settled: Promise<Outcome>;
+  /**
+   * Resolves when the message's heavy work is done and it only waits to be published or settled:
+   * its working slot (`maxDeferred`) is free from then, so the next message starts without waiting
+   * on those round trips. Until settled it still counts against `maxUnsettled`.
+   */
+  freed?: Promise<void>;
 }
 
 export const outcome = {
   ack: (): Outcome => ({ kind: 'ack' }),
   retry: (reason: string, delayMs = 1000): Outcome => ({ kind: 'retry', reason, delayMs }),
   drop: (reason: string): Outcome => ({ kind: 'drop', reason }),
-  deferred: (settled: Promise<Outcome>): DeferredOutcome => ({ kind: 'deferred', settled }),
+  deferred: (settled: Promise<Outcome>, freed?: Promise<void>): DeferredOutcome =>
+    freed ? { kind: 'deferred', settled, freed } : { kind: 'deferred', settled },
 };
 
 export interface ConsumeLoopOptions {
@@ -31,10 +38,12 @@ export interface ConsumeLoopOptions {
   /** Messages buffered client-side; keep small so replicas share the work fairly. */
   maxMessages?: number;
   /**
-   * Deferred messages left unsettled at once before the loop waits for one (default 32). Keep it
-   * under the consumer's max_ack_pending, and their work under its ack wait.
+   * Deferred messages at work at once before the loop waits for one (default 32): unsettled and not
+   * yet `freed`. Keep it under the consumer's max_ack_pending, and their work under its ack wait.
    */
   maxDeferred?: number;
+  /** Deferred messages unsettled at once, freed or not (default 4 × maxDeferred; ≤ max_ack_pending). */
+  maxUnsettled?: number;
   /** Every outcome, for metrics (drops are counted by reason there). */
   onOutcome?: (result: Outcome, msg: JsMsg) => void;
   onError?: (err: unknown) => void;
@@ -73,7 +82,10 @@ async function runHandler(options: ConsumeLoopOptions, msg: JsMsg): Promise<Outc
 export async function startConsumeLoop(options: ConsumeLoopOptions): Promise<ConsumeLoop> {
   const consumer = await options.js.consumers.get(options.stream, options.durable);
   const maxDeferred = options.maxDeferred ?? 32;
-  const deferred = new Set<Promise<void>>();
+  const maxUnsettled = Math.max(maxDeferred, options.maxUnsettled ?? 4 * maxDeferred);
+  // Each deferred message is in `unsettled` until settled and in `working` until freed or settled.
+  const unsettled = new Set<Promise<void>>();
+  const working = new Set<Promise<void>>();
   let stopping = false;
   let messages: ConsumerMessages | undefined;
 
@@ -81,25 +93,30 @@ export async function startConsumeLoop(options: ConsumeLoopOptions): Promise<Con
     await settle(msg, result).catch((err) => options.onError?.(err));
     options.onOutcome?.(result, msg);
   };
-  const finishLater = (msg: JsMsg, settled: Promise<Outcome>) => {
+  const finishLater = (msg: JsMsg, { settled, freed }: DeferredOutcome) => {
     const done: Promise<void> = settled
       .catch((err: unknown) => {
         options.onError?.(err);
         return outcome.retry(`deferred outcome failed: ${(err as Error)?.message ?? String(err)}`);
       })
       .then((result) => finish(msg, result))
-      .finally(() => deferred.delete(done));
-    deferred.add(done);
+      .finally(() => unsettled.delete(done));
+    unsettled.add(done);
+    const free: Promise<void> = Promise.race([done, freed?.catch(() => undefined) ?? done]).finally(() =>
+      working.delete(free),
+    );
+    working.add(free);
   };
+  const full = () => working.size >= maxDeferred || unsettled.size >= maxUnsettled;
 
   const run = async () => {
     while (!stopping) {
       messages = await consumer.consume({ max_messages: options.maxMessages ?? 16 });
       for await (const msg of messages) {
         const result = await runHandler(options, msg);
-        if (result.kind === 'deferred') finishLater(msg, result.settled);
+        if (result.kind === 'deferred') finishLater(msg, result);
         else await finish(msg, result);
-        while (deferred.size >= maxDeferred) await Promise.race(deferred);
+        while (full()) await Promise.race([...working, ...unsettled]);
         if (stopping) break;
       }
     }
@@ -109,7 +126,7 @@ export async function startConsumeLoop(options: ConsumeLoopOptions): Promise<Con
     .catch((err) => {
       if (!stopping) options.onError?.(err);
     })
-    .then(() => Promise.all(deferred))
+    .then(() => Promise.all(unsettled))
     .then(() => undefined);
 
   return {

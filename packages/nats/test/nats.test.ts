@@ -53,20 +53,25 @@ describe('provisioning', () => {
   });
 });
 
+/** A connection and a fresh durable consumer on `analysis.<topic>.>` for one consume-loop test. */
+async function loopConsumer(topic: string, ackWaitMs = 5000) {
+  const nc = await connectNats({ url: nats.url, name: `test-${topic}` });
+  await provisionAll(nc);
+  const durable = `${topic}-test`;
+  await provisionConsumer(nc, {
+    stream: streams.analysis.name,
+    durable,
+    filterSubjects: [`analysis.${topic}.>`],
+    ackWaitMs,
+    maxDeliver: 5,
+    maxAckPending: 10,
+  });
+  return { nc, js: jetstream(nc), durable };
+}
+
 describe('consume loop', () => {
   it('acks, retries and drops by outcome, dedupes by Nats-Msg-Id', async () => {
-    const nc = await connectNats({ url: nats.url, name: 'test' });
-    await provisionAll(nc);
-    const js = jetstream(nc);
-    const durable = 'loop-test';
-    await provisionConsumer(nc, {
-      stream: streams.analysis.name,
-      durable,
-      filterSubjects: ['analysis.loop.>'],
-      ackWaitMs: 5000,
-      maxDeliver: 5,
-      maxAckPending: 10,
-    });
+    const { nc, js, durable } = await loopConsumer('loop');
     const first = await publishJson(js, 'analysis.loop.d1', { n: 1 }, { msgId: 'loop-1' });
     const repeat = await publishJson(js, 'analysis.loop.d1', { n: 1 }, { msgId: 'loop-1' });
     expect(repeat.duplicate).toBe(true);
@@ -99,18 +104,7 @@ describe('consume loop', () => {
   });
 
   it('a dropped message is terminated: never redelivered, not left unacked', async () => {
-    const nc = await connectNats({ url: nats.url, name: 'test-drop' });
-    await provisionAll(nc);
-    const js = jetstream(nc);
-    const durable = 'drop-test';
-    await provisionConsumer(nc, {
-      stream: streams.analysis.name,
-      durable,
-      filterSubjects: ['analysis.drop.>'],
-      ackWaitMs: 500,
-      maxDeliver: 5,
-      maxAckPending: 10,
-    });
+    const { nc, js, durable } = await loopConsumer('drop', 500);
     await publishJson(js, 'analysis.drop.d1', { n: 1 }, { msgId: 'drop-1' });
     let deliveries = 0;
     const loop = await startConsumeLoop({
@@ -133,18 +127,7 @@ describe('consume loop', () => {
   });
 
   it('pulls on while a deferred outcome is pending, then settles it', async () => {
-    const nc = await connectNats({ url: nats.url, name: 'test-deferred' });
-    await provisionAll(nc);
-    const js = jetstream(nc);
-    const durable = 'deferred-test';
-    await provisionConsumer(nc, {
-      stream: streams.analysis.name,
-      durable,
-      filterSubjects: ['analysis.deferred.>'],
-      ackWaitMs: 5000,
-      maxDeliver: 5,
-      maxAckPending: 10,
-    });
+    const { nc, js, durable } = await loopConsumer('deferred');
     await publishJson(js, 'analysis.deferred.d1', { n: 1 }, { msgId: 'deferred-1' });
     await publishJson(js, 'analysis.deferred.d2', { n: 2 }, { msgId: 'deferred-2' });
     // Message 1 settles only once message 2 has been handled: a loop that waited for 1 would hang.
@@ -176,6 +159,47 @@ describe('consume loop', () => {
     ]);
     const info = await (await manager(nc)).consumers.info(streams.analysis.name, durable);
     expect(info.num_ack_pending).toBe(0);
+    await nc.drain();
+  });
+  it('a freed deferred message gives up its working slot but counts until settled', async () => {
+    const { nc, js, durable } = await loopConsumer('freed');
+    for (const n of [1, 2, 3, 4, 5]) {
+      await publishJson(js, `analysis.freed.d${n}`, { n }, { msgId: `freed-${n}` });
+    }
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: number[] = [];
+    const acked: number[] = [];
+    const loop = await startConsumeLoop({
+      js,
+      stream: streams.analysis.name,
+      durable,
+      maxDeferred: 1,
+      maxUnsettled: 3,
+      handler: async (msg) => {
+        const { n } = msg.json<{ n: number }>();
+        handled.push(n);
+        // Freed at once, settled only at the gate: one working slot, three unsettled at most.
+        return outcome.deferred(
+          gate.then(() => outcome.ack()),
+          Promise.resolve(),
+        );
+      },
+      onOutcome: (o: Outcome, msg) => {
+        if (o.kind === 'ack') acked.push(msg.json<{ n: number }>().n);
+      },
+    });
+    await waitFor(() => handled.length === 3, { what: 'three messages taken' });
+    await new Promise((r) => setTimeout(r, 200));
+    // Without `freed` one message would be in hand; with it, as many as maxUnsettled.
+    expect(handled).toEqual([1, 2, 3]);
+    expect(acked).toEqual([]);
+    release();
+    await waitFor(() => acked.length === 5, { what: 'all five settled' });
+    await loop.stop();
+    expect(handled).toEqual([1, 2, 3, 4, 5]);
     await nc.drain();
   });
 });

@@ -136,9 +136,16 @@ export async function buildApp(
   // (in stream order), so several can be decoded and detected at once and still be published in
   // their device's order: analytics reads an out-of-order frame as late.
   const turns = new Turns();
+  // A frame frees its place among the PIPELINE_DEPTH once detected: waiting for its turn and for
+  // the publish and ack round trips does not keep the next frame from being decoded.
   const inFlight = (msg: JsMsg): Promise<DeferredOutcome> => {
     const turn = turns.enter(msg.subject);
-    return Promise.resolve(outcome.deferred(handler(msg, turn).finally(() => turn.done())));
+    let free!: () => void;
+    const freed = new Promise<void>((resolve) => {
+      free = resolve;
+    });
+    const settled = handler(msg, turn, free).finally(() => turn.done());
+    return Promise.resolve(outcome.deferred(settled, freed));
   };
   let loop: ConsumeLoop | undefined;
   const http = createHttpServer({
@@ -156,8 +163,10 @@ export async function buildApp(
         stream: consumer.stream,
         durable: consumer.durable,
         handler: inFlight,
-        // PIPELINE_DEPTH frames in the worker at once, and as many pulled ahead of them.
+        // PIPELINE_DEPTH frames decoded or detected at once, as many pulled ahead of them, and up
+        // to 4 × PIPELINE_DEPTH in all (≤ the consumer's max_ack_pending of 64).
         maxDeferred: config.PIPELINE_DEPTH,
+        maxUnsettled: 4 * config.PIPELINE_DEPTH,
         maxMessages: config.PIPELINE_DEPTH,
         onOutcome: (result) => {
           if (result.kind === 'drop') {

@@ -67,12 +67,16 @@ async function forDevice(deps: FrameHandlerDeps, meta: FrameMeta): Promise<Frame
  * the last detections when motion gating finds no change), publish the DetectionBatch and the
  * live FrameData, and only then ack. With a `turn`, the publishing waits until the device's
  * earlier frames are through, so frames handled side by side still leave in their order.
+ * `detected` is called once the frame's CPU work (decode, detection) is done, before it waits for
+ * its turn and the publish round trips: the caller may start the next frame then.
  */
-export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg, turn?: Turn) => Promise<Outcome> {
+export function createFrameHandler(
+  base: FrameHandlerDeps,
+): (msg: JsMsg, turn?: Turn, detected?: () => void) => Promise<Outcome> {
   const now = base.now ?? Date.now;
   const observe = (stage: Stage, ms: number) => base.metrics.stageSeconds.observe({ stage }, ms / 1000);
 
-  return async (msg, turn) => {
+  return async (msg, turn, detected) => {
     if (msg.redelivered) base.metrics.redelivered.inc();
     const read = readFrameMeta(msg.headers);
     if ('problem' in read) {
@@ -118,6 +122,7 @@ export function createFrameHandler(base: FrameHandlerDeps): (msg: JsMsg, turn?: 
     const blur =
       deps.privacyBlur === true || ((await deps.isPrivate?.(meta.tenantId, meta.deviceId)) ?? false);
     const detections = await detectOrReuse(deps, meta, { frame, jpeg: msg.data, blur }, timings, observe);
+    detected?.();
 
     await turn?.ready;
     const batch = toBatch(
