@@ -22,7 +22,12 @@ export interface PreparedFrame {
 
 export interface DetectResult {
   detections: RawDetection[];
+  /** From the call to the outputs: any wait for a session, and the pass. */
   runMs: number;
+  /** The forward pass alone. */
+  passMs: number;
+  /** On a session thread: how long the session sat idle before this pass. */
+  sessionIdleMs?: number;
   postprocessMs: number;
 }
 
@@ -104,7 +109,7 @@ export class Detector {
   async detect(frame: PreparedFrame): Promise<DetectResult> {
     const t0 = performance.now();
     // A failed run keeps the tensor (a session thread may still hold it); the pool makes another.
-    const { outputs, input, release } = await this.sessions.run(frame.tensor);
+    const { outputs, input, release, passMs, idleMs } = await this.sessions.run(frame.tensor);
     this.pool.release(input);
     const t1 = performance.now();
     const { inputWidth, inputHeight, labels, format, nmsIou } = this.spec;
@@ -113,7 +118,9 @@ export class Detector {
     // The candidates are plain objects: nothing refers to the output memory any more.
     release?.();
     const detections = finishDetections(candidates, frame.geometry, nmsIou);
-    return { detections, runMs: t1 - t0, postprocessMs: performance.now() - t1 };
+    const postprocessMs = performance.now() - t1;
+    const idle = idleMs === undefined ? {} : { sessionIdleMs: idleMs };
+    return { detections, runMs: t1 - t0, passMs, ...idle, postprocessMs };
   }
 
   /** prepare + detect, for callers that need no overlap (tests, the face detector). */

@@ -73,6 +73,10 @@ export interface RunResult {
    * memory is then simply collected); never read `outputs` after it.
    */
   release?: () => void;
+  /** The forward pass alone, timed where it ran (without any wait for the session). */
+  passMs: number;
+  /** On a session thread: how long the session sat idle before this pass, since its last one. */
+  idleMs?: number;
 }
 
 /** What the detector needs of a loaded model, on this thread or on a session thread. */
@@ -80,6 +84,8 @@ export interface ModelRunner {
   readonly spec: ModelSpec;
   readonly file: string;
   readonly loadMs: number;
+  /** Runs it takes at once: beyond one, the next waits in its own queue, ready to start. */
+  readonly capacity: number;
   /** One pass; `input` belongs to the runner until the result gives it back. */
   run(input: Float32Array): Promise<RunResult>;
   release(): Promise<void>;
@@ -87,6 +93,7 @@ export interface ModelRunner {
 
 /** An onnxruntime session for one registry entry, checked against the entry at load. */
 export class OnnxModel implements ModelRunner {
+  readonly capacity = 1;
   private constructor(
     readonly spec: ModelSpec,
     readonly file: string,
@@ -118,12 +125,14 @@ export class OnnxModel implements ModelRunner {
   /** One forward pass over a CHW float tensor of the spec's input size. */
   async run(input: Float32Array): Promise<RunResult> {
     const tensor = new ort.Tensor('float32', input, [1, 3, this.spec.inputHeight, this.spec.inputWidth]);
+    const started = performance.now();
     const result = await this.session.run({ [this.session.inputNames[0]!]: tensor });
+    const passMs = performance.now() - started;
     const outputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
     for (const [name, value] of Object.entries(result)) {
       outputs[name] = { data: value.data as Float32Array, dims: value.dims };
     }
-    return { outputs, input };
+    return { outputs, input, passMs };
   }
 
   async release(): Promise<void> {

@@ -22,28 +22,43 @@ function sharedCopy(data, reuse) {
   return buffer;
 }
 
+/** When the previous pass ended: the session's idle time before the next is measured from it. */
+let lastEnd;
+
 async function run({ id, input, reuse = {} }) {
+  const started = performance.now();
+  const idleMs = lastEnd === undefined ? undefined : started - lastEnd;
   try {
     const result = await session.run({
       [session.inputNames[0]]: new ort.Tensor('float32', input, inputDims),
     });
+    const runMs = performance.now() - started;
     const outputs = {};
     for (const [name, value] of Object.entries(result)) {
       outputs[name] = { buffer: sharedCopy(value.data, reuse[name]), dims: [...value.dims] };
     }
     // The input goes back by transfer (it came that way), for the main thread's tensor pool.
-    port.postMessage({ kind: 'outputs', id, outputs, input }, [input.buffer]);
+    port.postMessage({ kind: 'outputs', id, outputs, input, runMs, idleMs }, [input.buffer]);
   } catch (err) {
     port.postMessage({ kind: 'run_failed', id, message: err.message, input }, [input.buffer]);
   }
+  lastEnd = performance.now();
 }
+
+// The main thread may send the next input while a pass runs, so that the session starts it the
+// moment the pass ends instead of after a round trip through the main thread's event loop. Runs
+// stay one at a time, in the order they came.
+let queue = Promise.resolve();
+const enqueue = (request) => {
+  queue = queue.then(() => run(request));
+};
 
 let session;
 try {
   const started = performance.now();
   session = await ort.InferenceSession.create(file, sessionOptions);
   const loadMs = performance.now() - started;
-  port.on('message', run);
+  port.on('message', enqueue);
   port.postMessage({
     kind: 'ready',
     loadMs,

@@ -171,7 +171,7 @@ async function detectOrReuse(
   }
   const result = await deps.detector.detect(frame);
   observe('run', result.runMs);
-  deps.metrics.inferenceSpeedMs.set({ model: deps.detector.spec.id }, result.runMs);
+  deps.metrics.inferenceSpeedMs.set({ model: deps.detector.spec.id }, result.passMs);
   const labelled = toDetections(result.detections, deps.detector.spec.labels, {
     classes: deps.classes,
     attributesFrom: deps.attributes
@@ -180,7 +180,8 @@ async function detectOrReuse(
   });
   const postprocessMs = result.postprocessMs;
   observe('postprocess', postprocessMs);
-  Object.assign(timings, { runMs: result.runMs, postprocessMs });
+  Object.assign(timings, { runMs: result.runMs, passMs: result.passMs, postprocessMs });
+  if (result.sessionIdleMs !== undefined) timings.sessionIdleMs = result.sessionIdleMs;
   if (deps.faces && (deps.facesForAll || blur))
     labelled.push(...(await detectFaces(deps.faces, jpeg, timings)));
   if (thumbnail) deps.motion?.recordRun(meta.deviceId, thumbnail, now(), labelled);

@@ -72,6 +72,32 @@ describe('a session on its own worker thread', () => {
     }
   });
 
+  it('takes a second input while a pass runs and answers both, in order', async () => {
+    const here = await Detector.load(yolox, modelsDir, options);
+    const threaded = await ThreadedModel.load(yolox, modelsDir, options);
+    try {
+      const images = ['darknet_dog.jpg', 'yolov5_bus.jpg'];
+      const inputs = await Promise.all(
+        images.map(async (f) => (await here.prepare(readFileSync(dataPath('images', f)))).tensor),
+      );
+      const [first, second] = await Promise.all(inputs.map((t) => threaded.run(Float32Array.from(t))));
+      for (const [k, got] of [first!, second!].entries()) {
+        const { outputs: want } = await here.model.run(Float32Array.from(inputs[k]!));
+        for (const name of Object.keys(want)) {
+          expect(
+            Buffer.from(got.outputs[name]!.data.buffer).equals(Buffer.from(want[name]!.data.buffer)),
+          ).toBe(true);
+        }
+        expect(got.passMs).toBeGreaterThan(0);
+      }
+      // The session's first pass has no idle time before it; the second one's is measured.
+      expect(first!.idleMs).toBeUndefined();
+      expect(second!.idleMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await Promise.all([here.release(), threaded.release()]);
+    }
+  });
+
   it('two sessions on two threads answer concurrent frames each with its own detections', async () => {
     const here = await Detector.load(yolox, modelsDir, { ...options, sessions: 2 });
     try {

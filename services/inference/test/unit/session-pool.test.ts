@@ -4,16 +4,17 @@ import { SessionPool } from '../../src/adapters/session-pool.js';
 import { builtinModels } from '../../src/domain/model-registry.js';
 
 /** A session whose runs finish when the test says so: the pool's dispatch alone is under test. */
-function heldSession(name: string, log: string[]) {
+function heldSession(name: string, log: string[], capacity = 1) {
   const finish: (() => void)[] = [];
   const runner: ModelRunner = {
     spec: builtinModels.yolox_nano!,
     file: name,
     loadMs: 0,
+    capacity,
     run: (input) =>
       new Promise((resolve) => {
         log.push(`${name} starts ${input[0]}`);
-        finish.push(() => resolve({ outputs: { out: { data: input, dims: [1] } }, input }));
+        finish.push(() => resolve({ outputs: { out: { data: input, dims: [1] } }, input, passMs: 1 }));
       }),
     release: async () => {
       log.push(`${name} released`);
@@ -60,11 +61,31 @@ describe('SessionPool', () => {
     expect(log.filter((l) => l.endsWith('released')).sort()).toEqual(['a released', 'b released']);
   });
 
+  it('gives a session as many runs as its capacity, spread over the sessions before they queue', async () => {
+    const log: string[] = [];
+    const [a, b] = [heldSession('a', log, 2), heldSession('b', log, 2)];
+    const pool = new SessionPool([a.runner, b.runner]);
+    const runs = [1, 2, 3, 4, 5].map((n) => pool.run(tensor(n)));
+    await settle();
+    // One each first, then a second each (held ready in the session's queue); the fifth waits.
+    expect(log.slice(0, 2).sort()).toEqual(['a starts 2', 'b starts 1']);
+    expect(log.slice(2).sort()).toEqual(['a starts 4', 'b starts 3']);
+    b.finishNext();
+    await settle();
+    expect(log).toContain('b starts 5');
+    a.finishNext();
+    a.finishNext();
+    b.finishNext();
+    b.finishNext();
+    expect((await Promise.all(runs)).map((o) => o.outputs.out!.data[0])).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('frees the session when a run fails', async () => {
     const failing: ModelRunner = {
       spec: builtinModels.yolox_nano!,
       file: 'f',
       loadMs: 0,
+      capacity: 1,
       run: async () => {
         throw new Error('bad input');
       },
