@@ -4,16 +4,19 @@ import { fillChw } from '../domain/tensor-fill.js';
 import type { InputGeometry, RawDetection, ScoreThresholds } from '../domain/types.js';
 import { type ModelRunner, OnnxModel, type SessionOptions } from './onnx-model.js';
 import { SessionPool } from './session-pool.js';
-import { decodeForModel } from './sharp-input.js';
+import { decodeForModel, LETTERBOX_PAD } from './sharp-input.js';
 import { TensorPool } from './tensor-pool.js';
 import { ThreadedModel } from './threaded-model.js';
 
 /** A frame made ready for the model: its input tensor plus the pixels it came from. */
 export interface PreparedFrame {
-  /** RGB bytes of the model input (resized and padded), kept for attributes and motion. */
+  /**
+   * RGB bytes of the frame resized for the model, without the input's padding (it sits at
+   * `geometry.padX`, `padY`), kept for attributes and motion.
+   */
   pixels: Buffer;
-  inputWidth: number;
-  inputHeight: number;
+  pixelWidth: number;
+  pixelHeight: number;
   geometry: InputGeometry;
   tensor: Float32Array;
   decodeMs: number;
@@ -84,16 +87,20 @@ export class Detector {
     const t0 = performance.now();
     const decoded = await decodeForModel(image, inputWidth, inputHeight, formats[format].placement);
     const t1 = performance.now();
-    const tensor = fillChw(
-      decoded.pixels,
-      inputWidth * inputHeight,
-      formats[format].norm,
-      this.pool.acquire(),
-    );
-    return {
-      pixels: decoded.pixels,
+    const placement = {
+      width: decoded.width,
+      height: decoded.height,
+      left: decoded.geometry.padX,
+      top: decoded.geometry.padY,
       inputWidth,
       inputHeight,
+      pad: LETTERBOX_PAD,
+    };
+    const tensor = fillChw(decoded.pixels, placement, formats[format].norm, this.pool.acquire());
+    return {
+      pixels: decoded.pixels,
+      pixelWidth: decoded.width,
+      pixelHeight: decoded.height,
       geometry: decoded.geometry,
       tensor,
       decodeMs: t1 - t0,

@@ -2,7 +2,7 @@ import { type ColourName, colourName } from './colour-names.js';
 import { vehicleLabels } from './labels.js';
 import type { InputGeometry, Xyxy } from './types.js';
 
-/** RGB bytes of the model input and how it maps to the source frame. */
+/** RGB bytes of the frame resized for the model (without the input's padding), and how it maps to the source. */
 export interface PixelSource {
   pixels: Uint8Array;
   width: number;
@@ -20,7 +20,7 @@ export function sizeClass(box: Xyxy, frameWidth: number, frameHeight: number): '
 
 /**
  * The most frequent colour name in a region of the box, given as fractions of its width and
- * height, read from the model-input pixels (sampled at most ~1,500 times).
+ * height, read from the resized frame's pixels (sampled at most ~1,500 times).
  */
 export function dominantColour(
   src: PixelSource,
@@ -30,8 +30,8 @@ export function dominantColour(
   const g = src.geometry;
   const bw = box[2] - box[0];
   const bh = box[3] - box[1];
-  const toX = (fx: number) => Math.round((box[0] + fx * bw) * g.scaleX + g.padX);
-  const toY = (fy: number) => Math.round((box[1] + fy * bh) * g.scaleY + g.padY);
+  const toX = (fx: number) => Math.round((box[0] + fx * bw) * g.scaleX);
+  const toY = (fy: number) => Math.round((box[1] + fy * bh) * g.scaleY);
   const x0 = Math.max(0, toX(region.x0));
   const x1 = Math.min(src.width, toX(region.x1));
   const y0 = Math.max(0, toY(region.y0));

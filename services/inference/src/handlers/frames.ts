@@ -159,7 +159,7 @@ async function detectOrReuse(
 ): Promise<Detection[]> {
   const now = deps.now ?? Date.now;
   const thumbnail = deps.motion
-    ? greyThumbnail(frame.pixels, frame.inputWidth, frame.inputHeight)
+    ? greyThumbnail(frame.pixels, frame.pixelWidth, frame.pixelHeight)
     : undefined;
   const reused = thumbnail && deps.motion?.reusable(meta.deviceId, thumbnail, now());
   if (reused) {
@@ -175,7 +175,7 @@ async function detectOrReuse(
   const labelled = toDetections(result.detections, deps.detector.spec.labels, {
     classes: deps.classes,
     attributesFrom: deps.attributes
-      ? { pixels: frame.pixels, width: frame.inputWidth, height: frame.inputHeight, geometry: frame.geometry }
+      ? { pixels: frame.pixels, width: frame.pixelWidth, height: frame.pixelHeight, geometry: frame.geometry }
       : undefined,
   });
   const postprocessMs = result.postprocessMs;

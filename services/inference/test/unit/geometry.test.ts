@@ -39,25 +39,38 @@ describe('planInput', () => {
 
 describe('fillChw', () => {
   const rgb = Uint8Array.from([10, 20, 30, 40, 50, 60]);
+  // The two pixels fill the whole input: no padding.
+  const whole = { width: 2, height: 1, left: 0, top: 0, inputWidth: 2, inputHeight: 1, pad: 114 };
 
   it('writes BGR planes for YOLOX, raw 0–255', () => {
-    const out = fillChw(rgb, 2, { order: 'bgr', mean: 0, scale: 1 }, new Float32Array(6));
+    const out = fillChw(rgb, whole, { order: 'bgr', mean: 0, scale: 1 }, new Float32Array(6));
     expect([...out]).toEqual([30, 60, 20, 50, 10, 40]);
   });
 
   it('writes RGB planes with (p - mean) * scale', () => {
-    const out = fillChw(rgb, 2, { order: 'rgb', mean: 127, scale: 1 / 128 }, new Float32Array(6));
+    const out = fillChw(rgb, whole, { order: 'rgb', mean: 127, scale: 1 / 128 }, new Float32Array(6));
     const expected = [10, 40, 20, 50, 30, 60].map((p) => (p - 127) / 128);
     expect([...out].map((v) => Number(v.toFixed(6)))).toEqual(expected.map((v) => Number(v.toFixed(6))));
   });
 
-  it('refuses buffers that are too small', () => {
-    expect(() => fillChw(rgb, 3, { order: 'rgb', mean: 0, scale: 1 }, new Float32Array(9))).toThrow(
+  it('pads around a picture placed inside the input with the pad value, in every plane', () => {
+    // The 2×1 picture at column 1, row 1 of a 4×3 input.
+    const at = { width: 2, height: 1, left: 1, top: 1, inputWidth: 4, inputHeight: 3, pad: 114 };
+    const out = fillChw(rgb, at, { order: 'bgr', mean: 0, scale: 1 }, new Float32Array(36).fill(-1));
+    const plane = (a: number, b: number) => [114, 114, 114, 114, 114, a, b, 114, 114, 114, 114, 114];
+    expect([...out]).toEqual([...plane(30, 60), ...plane(20, 50), ...plane(10, 40)]);
+    const scaled = fillChw(rgb, at, { order: 'rgb', mean: 0, scale: 1 / 255 }, new Float32Array(36));
+    expect(scaled[0]).toBeCloseTo(114 / 255, 6);
+    expect(scaled[5]).toBeCloseTo(10 / 255, 6);
+  });
+
+  it('refuses buffers that are too small and pictures that do not fit', () => {
+    const norm = { order: 'rgb' as const, mean: 0, scale: 1 };
+    expect(() => fillChw(rgb, { ...whole, width: 3, inputWidth: 3 }, norm, new Float32Array(9))).toThrow(
       /pixel buffer/,
     );
-    expect(() => fillChw(rgb, 2, { order: 'rgb', mean: 0, scale: 1 }, new Float32Array(4))).toThrow(
-      /tensor buffer/,
-    );
+    expect(() => fillChw(rgb, whole, norm, new Float32Array(4))).toThrow(/tensor buffer/);
+    expect(() => fillChw(rgb, { ...whole, left: 1 }, norm, new Float32Array(6))).toThrow(/does not fit/);
   });
 });
 
