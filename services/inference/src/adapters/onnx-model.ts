@@ -5,10 +5,12 @@ import type { Outputs } from '../domain/decoders/types.js';
 import type { ModelSpec } from '../domain/model-registry.js';
 import { modelShapeProblem, type TensorShape } from '../domain/model-shapes.js';
 
+export type ExecutionProvider = 'cpu' | 'cuda';
+
 export interface SessionOptions {
   intraOpThreads: number;
   interOpThreads: number;
-  executionProvider: 'cpu' | 'cuda';
+  executionProvider: ExecutionProvider;
   /** Let idle intra-op threads spin: lower latency alone, but steals CPU from decoding on small machines. */
   allowSpinning?: boolean;
   /** Run the session on a worker thread of its own (see ThreadedModel); default: this thread. */
@@ -41,8 +43,20 @@ export function existingModelFile(spec: ModelSpec, modelsDir: string): string {
   return file;
 }
 
-export const unloadable = (file: string, err: Error) =>
-  new ModelLoadError(file, `cannot be loaded as ONNX (${err.message.split('\n')[0]})`);
+/**
+ * A session that could not be created. When CUDA was asked for and its provider did not load (the
+ * npm package ships only the CPU one), that is what the message says, not that the file is bad.
+ */
+export function unloadable(file: string, err: Error, provider: ExecutionProvider = 'cpu'): ModelLoadError {
+  const first = err.message.split('\n')[0];
+  if (provider === 'cuda' && /cuda/i.test(first ?? '')) {
+    return new ModelLoadError(
+      file,
+      `EXECUTION_PROVIDER=cuda, but onnxruntime's CUDA provider did not load (${first}); install it as services/inference/README.md (GPU) says, or set EXECUTION_PROVIDER=cpu`,
+    );
+  }
+  return new ModelLoadError(file, `cannot be loaded as ONNX (${first})`);
+}
 
 export const misfit = (spec: ModelSpec, file: string, problem: string) =>
   new ModelLoadError(file, `does not fit model "${spec.id}" (${spec.format}): ${problem}`);
@@ -108,7 +122,7 @@ export class OnnxModel implements ModelRunner {
     try {
       session = await ort.InferenceSession.create(file, ortSessionOptions(options));
     } catch (err) {
-      throw unloadable(file, err as Error);
+      throw unloadable(file, err as Error, options.executionProvider);
     }
     const problem = modelShapeProblem(
       spec,

@@ -72,7 +72,8 @@ export class ThreadedModel implements ModelRunner {
     if (reply.kind === 'ready' && !problem) return new ThreadedModel(spec, file, reply.loadMs, worker);
     await worker.terminate();
     if (problem) throw misfit(spec, file, problem);
-    throw unloadable(file, new Error(reply.kind === 'load_failed' ? reply.message : reply.kind));
+    const err = new Error(reply.kind === 'load_failed' ? reply.message : reply.kind);
+    throw unloadable(file, err, options.executionProvider);
   }
 
   run(input: Float32Array): Promise<RunResult> {

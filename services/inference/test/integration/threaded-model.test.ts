@@ -1,6 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dataPath, modelPath } from '@sightline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/adapters/detector.js';
@@ -126,5 +127,24 @@ describe('a session on its own worker thread', () => {
     await expect(ThreadedModel.load({ ...yolox, file: 'missing.onnx' }, dir, options)).rejects.toThrow(
       /missing\.onnx: not found/,
     );
+  });
+  it('says so when CUDA is asked for and its provider is not installed, on either thread', async () => {
+    // The npm package ships only the CPU provider; where the CUDA one was installed, it must load.
+    const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const cudaInstalled = readdirSync(join(ortDir, 'bin'), { recursive: true }).some((f) =>
+      String(f).includes('libonnxruntime_providers_cuda'),
+    );
+    const cuda = { ...options, executionProvider: 'cuda' as const };
+    for (const load of [OnnxModel.load, ThreadedModel.load]) {
+      const loading = load(yolox, modelsDir, cuda);
+      if (cudaInstalled) {
+        await (await loading).release();
+        continue;
+      }
+      await expect(loading).rejects.toBeInstanceOf(ModelLoadError);
+      await expect(loading).rejects.toThrow(
+        /yolox_nano\.onnx: EXECUTION_PROVIDER=cuda, but onnxruntime's CUDA provider did not load .*EXECUTION_PROVIDER=cpu/,
+      );
+    }
   });
 });
