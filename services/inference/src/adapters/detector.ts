@@ -1,10 +1,11 @@
 import { finishDetections } from '../domain/finish.js';
+import { LETTERBOX_PAD } from '../domain/input-layout.js';
 import { formats, type ModelSpec } from '../domain/model-registry.js';
 import { fillChw } from '../domain/tensor-fill.js';
 import type { InputGeometry, RawDetection, ScoreThresholds } from '../domain/types.js';
 import { type ModelRunner, OnnxModel, type SessionOptions } from './onnx-model.js';
 import { SessionPool } from './session-pool.js';
-import { decodeForModel, LETTERBOX_PAD } from './sharp-input.js';
+import { decodeForModel } from './sharp-input.js';
 import { TensorPool } from './tensor-pool.js';
 import { ThreadedModel } from './threaded-model.js';
 

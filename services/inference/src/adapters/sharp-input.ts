@@ -13,9 +13,6 @@ export interface DecodedInput {
   geometry: InputGeometry;
 }
 
-/** The grey of a letterbox's padding (YOLOX and Ultralytics both use 114). */
-export const LETTERBOX_PAD = 114;
-
 /**
  * No libvips operation cache for camera frames: no frame is decoded twice, so the cache would only
  * hold up to 50 MB of them. (libvips' threads per image stay at sharp's default, one per core: one

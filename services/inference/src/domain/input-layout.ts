@@ -1,5 +1,8 @@
 import type { InputGeometry } from './types.js';
 
+/** The grey of a letterbox's padding (YOLOX and Ultralytics both use 114). */
+export const LETTERBOX_PAD = 114;
+
 /** Where the resized picture sits in the model input. */
 export type Placement = 'top-left' | 'center' | 'stretch';
 
