@@ -39,6 +39,13 @@ export const GatewayEnv = Type.Object({
   SESSION_COOKIE_SECURE: Type.Boolean({ default: true }),
   /** Sessions a key may open a minute, per replica; beyond it 429 + Retry-After. */
   SESSIONS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /**
+   * A shared subscription hands its events to its clients (one write each) at most this often.
+   * 0: at the end of every event-loop turn that received events (lowest latency). A busy stream
+   * then costs a write per client every few events; 10–20 ms cuts the gateway's CPU at 1,000
+   * clients × 1,000 events/s by about a third, for up to that much more latency (docs/performance.md).
+   */
+  FANOUT_MIN_BATCH_INTERVAL_MS: Ms(0, 0),
   /** A shared subscription with no client left is kept this long (reconnects reuse it). */
   HUB_LINGER_MS: Ms(0, 5000),
   /** Watched cameras are announced to inference this often (it stops live frames after 3 misses). */

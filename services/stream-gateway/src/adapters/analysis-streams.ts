@@ -117,13 +117,14 @@ export class AnalysisStreams {
   }
 
   private createHub(filter: string, streamKey: string): JsHub<AnalysisEvent> {
-    const { js, positions, metrics, logger } = this.deps;
+    const { js, positions, metrics, logger, config } = this.deps;
     return new JsHub<AnalysisEvent>({
       js,
       positions,
       stream: streams.analysis.name,
       filter,
       decode: analysisDecoder(streamKey),
+      minBatchIntervalMs: config.FANOUT_MIN_BATCH_INTERVAL_MS,
       logger,
       onDrop: (reason) => metrics.drops.inc({ reason }),
       onFanOut: (event, n) => {

@@ -39,6 +39,8 @@ export interface JsHubOptions<E> {
   decode: Decoder<E>;
   logger: Logger;
   onDrop: (reason: string) => void;
+  /** Batches go out at most this often (ms); 0: at the end of every turn that received events. */
+  minBatchIntervalMs?: number;
   /** Called once per event after its batch was handed to every subscriber (metrics). */
   onFanOut?: (event: E, subscribers: number) => void;
 }
@@ -47,7 +49,8 @@ export interface JsHubOptions<E> {
  * One ordered consumer on a stream filter, shared by every client of this process that watches
  * it. Each message is decoded (and serialised) once. The events received in one turn of the event
  * loop are handed to each subscriber as one batch, at the end of the turn (`setImmediate`), so a
- * client gets one write per turn however many events arrived in it.
+ * client gets one write per turn however many events arrived in it; with `minBatchIntervalMs`,
+ * batches also go out at most once per that interval.
  *
  * The consumer starts at the stream's last sequence + 1 (what DeliverPolicy.New means, pinned to
  * an exact number): `lastSeq` is then always the position up to which this hub has handed events
@@ -61,7 +64,11 @@ export class JsHub<E extends { seq: number }> {
   /** The last sequence received (decoded or dropped), possibly not handed out yet. */
   private receivedSeq = 0;
   private pending: E[] = [];
-  private flushing: NodeJS.Immediate | undefined;
+  private flushing:
+    | { kind: 'immediate'; handle: NodeJS.Immediate }
+    | { kind: 'timer'; handle: NodeJS.Timeout }
+    | undefined;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private stopFn: (() => void) | undefined;
 
   constructor(private readonly options: JsHubOptions<E>) {}
@@ -98,8 +105,7 @@ export class JsHub<E extends { seq: number }> {
   stop(): void {
     this.stopFn?.();
     this.stopFn = undefined;
-    if (this.flushing) clearImmediate(this.flushing);
-    this.flushing = undefined;
+    this.cancelFlush();
     this.pending = [];
   }
 
@@ -115,11 +121,31 @@ export class JsHub<E extends { seq: number }> {
       return;
     }
     this.pending.push(decoded.event);
-    this.flushing ??= setImmediate(() => this.flush());
+    if (!this.flushing) this.scheduleFlush();
+  }
+
+  /**
+   * At the end of this turn, or, when the last batch went out less than `minBatchIntervalMs` ago,
+   * once that interval has passed: a busy stream then reaches each client in at most one write per
+   * interval, however evenly its events arrive, and a quiet one still goes out at once.
+   */
+  private scheduleFlush(): void {
+    const wait = this.lastFlushAt + (this.options.minBatchIntervalMs ?? 0) - performance.now();
+    this.flushing =
+      wait >= 1
+        ? { kind: 'timer', handle: setTimeout(() => this.flush(), wait) }
+        : { kind: 'immediate', handle: setImmediate(() => this.flush()) };
+  }
+
+  private cancelFlush(): void {
+    if (this.flushing?.kind === 'timer') clearTimeout(this.flushing.handle);
+    if (this.flushing?.kind === 'immediate') clearImmediate(this.flushing.handle);
+    this.flushing = undefined;
   }
 
   private flush(): void {
     this.flushing = undefined;
+    this.lastFlushAt = performance.now();
     const events = this.pending;
     this.pending = [];
     this.lastSeq = this.receivedSeq;

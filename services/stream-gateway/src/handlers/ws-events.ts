@@ -109,6 +109,7 @@ function createEventsHub(deps: WsEventsDeps, filter: string): JsHub<OutgoingAnal
     stream: streams.events.name,
     filter,
     decode: analyticEventDecoder,
+    minBatchIntervalMs: deps.config.FANOUT_MIN_BATCH_INTERVAL_MS,
     logger: deps.logger,
     onDrop: (reason) => deps.metrics.drops.inc({ reason: `event_${reason}` }),
     onFanOut: (event, n) => {

@@ -120,7 +120,7 @@ function session(
 }
 
 /** A hub that is never started: messages are fed to `receive` as its consumer would. */
-function hub(onFanOut?: (e: AnalysisEvent, n: number) => void) {
+function hub(onFanOut?: (e: AnalysisEvent, n: number) => void, minBatchIntervalMs?: number) {
   const drops: string[] = [];
   const h = new JsHub<AnalysisEvent>({
     js: {} as never,
@@ -131,6 +131,7 @@ function hub(onFanOut?: (e: AnalysisEvent, n: number) => void) {
     logger: {} as never,
     onDrop: (reason) => drops.push(reason),
     onFanOut,
+    ...(minBatchIntervalMs === undefined ? {} : { minBatchIntervalMs }),
   });
   return { hub: h, drops };
 }
@@ -149,6 +150,44 @@ describe('JsHub batches', () => {
     await nextTurn();
     expect(batches).toEqual([[1, 2, 3], [4]]);
     expect(fanOut).toEqual([1, 2, 3, 4]);
+  });
+
+  it('with minBatchIntervalMs, hands out a quiet stream at once and a busy one at most once per interval', async () => {
+    const { hub: h } = hub(undefined, 40);
+    const batches: { seqs: number[]; at: number }[] = [];
+    h.attach({ onBatch: (b) => batches.push({ seqs: b.events.map((e) => e.seq), at: performance.now() }) });
+    h.receive(message(1));
+    await nextTurn();
+    // The first batch of a quiet stream goes out at the end of its turn, as without an interval.
+    expect(batches.map((b) => b.seqs)).toEqual([[1]]);
+    // Events arriving turn after turn inside the interval wait for it and go out as one batch.
+    for (const seq of [2, 3, 4]) {
+      h.receive(message(seq));
+      await nextTurn();
+    }
+    expect(batches).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(batches.map((b) => b.seqs)).toEqual([[1], [2, 3, 4]]);
+    // (timers may fire up to a millisecond early on the performance clock)
+    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(38);
+    // Once the interval has passed since the last batch, the next event goes out at once again.
+    await new Promise((r) => setTimeout(r, 45));
+    h.receive(message(5));
+    await nextTurn();
+    expect(batches.map((b) => b.seqs)).toEqual([[1], [2, 3, 4], [5]]);
+    expect(h.lastSeq).toBe(5);
+  });
+
+  it('stop() cancels a batch waiting for its interval', async () => {
+    const { hub: h } = hub(undefined, 20);
+    const got: number[] = [];
+    h.attach({ onBatch: (b) => got.push(...b.events.map((e) => e.seq)) });
+    h.receive(message(1));
+    await nextTurn();
+    h.receive(message(2));
+    h.stop();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(got).toEqual([1]);
   });
 
   it('joins a subscriber at the position handed out so far: the batch not yet handed out is its', async () => {
