@@ -14,8 +14,14 @@
  * kernel (read by it but not yet by the clients; in the server's send queues), and the load
  * average at each row. Asserts nothing. A case that cannot run (fd limit, refused clients,
  * timeout) is reported as such and the others still run.
- * Options: --clients N --rate E --seconds S --only a,b,c,d --client light|library. Run with
+ * Options: --clients N --rate E --seconds S --only a,b,c,d --client light|library
+ * --batch-interval MS (the gateway's FANOUT_MIN_BATCH_INTERVAL_MS, default 0). Run with
  * `tsx --expose-gc`.
+ * Events are due evenly, E a second (checked every millisecond), and each carries the time it was
+ * due. The bare server and Socket.IO emit them in their own process (a broadcast is their whole
+ * job); for the gateway rows a publisher child process stores them in JetStream, as the analytics
+ * service does, so the gateway's event loop never delays the publishing and its CPU is its own.
+ * Each row shows how late events were emitted (publisher lag p99), which the latency includes.
  * Clients: `light` (default) is one program for every server (services/stream-gateway/bench/
  * stream-clients.ts: raw TCP, counts events without decoding them, reads latency on one connection
  * in 20), so the clients, which share the machine's cores with the server, cost the same per event
@@ -24,8 +30,9 @@
  * Socket.IO: resolved from the workspace, else from $SOCKET_IO_DIR (a directory with
  * socket.io@4.8.4 and socket.io-client@4.8.4 in node_modules).
  *
- * `--case a|b|c|d` (one case, row as JSON) and `--child ws|sio <url> <n> <headers>` (clients) are
- * this file's own child processes, not for direct use.
+ * `--case a|b|c|d` (one case, row as JSON), `--child ws|sio <url> <n> <headers>` (clients) and
+ * `--publish sse|ws <nats url> <tenant> <device>` (the gateway rows' publisher) are this file's own
+ * child processes, not for direct use.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,7 +44,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type AnalysisResult, type AnalyticEvent, analyticEventId, subjects } from '@sightline/contracts';
-import { publishJson } from '@sightline/nats';
+import { connectNats, jetstream, publishJson } from '@sightline/nats';
 import { findNatsServerBinary, type NatsServerHandle, repoRoot, spawnNatsServer } from '@sightline/testing';
 import { startBareServer } from '../services/stream-gateway/bench/bare-server.js';
 import { ClientTally } from '../services/stream-gateway/bench/client-tally.js';
@@ -52,7 +59,9 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '10' },
     only: { type: 'string', default: 'a,b,c,d' },
     client: { type: 'string', default: 'light' },
+    'batch-interval': { type: 'string', default: '0' },
     child: { type: 'string' },
+    publish: { type: 'string' },
     case: { type: 'string' },
   },
 });
@@ -119,6 +128,93 @@ if (values.child) {
   await runClientChild(values.child, url, Number(n), JSON.parse(headers));
 }
 
+// ───────────────────────── emitting at the rate ─────────────────────────
+
+/** What one `run` of a source reports: how late its events were emitted (p99, ms). */
+interface Emitted {
+  lagP99: number;
+}
+
+/** Sends events at the bench's rate; `run(s)` emits for s seconds, resolving once all were sent. */
+interface Source {
+  run(seconds: number): Promise<Emitted>;
+}
+
+/** Stored publishes not yet acknowledged beyond which the source waits for them (bounds memory). */
+const MAX_IN_FLIGHT = 1000;
+
+/**
+ * Emit `rate` events a second, each when it is due (checked every millisecond), numbered on from
+ * the last run. `at` is the event's due time (Unix ms), which clients measure latency from: a
+ * process too busy to emit on time must not hide that lag, so the lag is reported too.
+ */
+function pacedSource(rate: number, emit: (n: number, at: number) => void | Promise<void>): Source {
+  let n = 0;
+  return {
+    async run(seconds) {
+      const started = performance.now();
+      const startedAt = Date.now();
+      const base = n;
+      const lags: number[] = [];
+      let inFlight: Promise<void>[] = [];
+      while (performance.now() - started < seconds * 1000) {
+        // Event k is due at k / rate: the first at once, not one interval late.
+        const due = base + Math.floor(((performance.now() - started) / 1000) * rate) + 1;
+        while (n < due) {
+          const at = startedAt + ((n - base) * 1000) / rate;
+          lags.push(Date.now() - at);
+          const sent = emit(n++, at);
+          if (sent) inFlight.push(sent);
+        }
+        if (inFlight.length > MAX_IN_FLIGHT) {
+          await Promise.all(inFlight);
+          inFlight = [];
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await Promise.all(inFlight);
+      lags.sort((a, b) => a - b);
+      return { lagP99: Math.round(lags[Math.floor(lags.length * 0.99)] ?? 0) };
+    },
+  };
+}
+
+/**
+ * The gateway rows' publisher (child process): stores events in JetStream as the analytics
+ * service would. Reads `run <seconds>` lines, answers each with its `Emitted` as JSON, and exits
+ * when stdin closes.
+ */
+async function runPublisherChild(kind: string, natsUrl: string, tenantId: string, deviceId: string) {
+  const nc = await connectNats({ url: natsUrl, name: 'bench-publisher' });
+  const js = jetstream(nc);
+  const emit =
+    kind === 'sse'
+      ? (n: number, at: number) => {
+          const r = analysisResult(deviceId, n, at);
+          return publishJson(js, subjects.analysis(tenantId, deviceId), r, { msgId: r.frameId! });
+        }
+      : (n: number, at: number) => {
+          const e = analyticEvent(deviceId, n, at);
+          return publishJson(js, subjects.events(tenantId, deviceId, e.analytic_id), e, {
+            msgId: e.event_id,
+          });
+        };
+  const source = pacedSource(Number(values.rate), async (n, at) => void (await emit(n, at)));
+  // Its pid: the bench reads its CPU from /proc, and the process it spawned is tsx's, not this one.
+  process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [command, seconds] = line.split(' ');
+    if (command === 'run') process.stdout.write(`${JSON.stringify(await source.run(Number(seconds)))}\n`);
+  }
+  await nc.drain();
+  process.exit(0);
+}
+
+if (values.publish) {
+  const [natsUrl = '', tenantId = '', deviceId = ''] = positionals;
+  await runPublisherChild(values.publish, natsUrl, tenantId, deviceId);
+}
+
 // ───────────────────────── the bench (parent) ─────────────────────────
 
 type Case = 'a' | 'b' | 'c' | 'd';
@@ -139,6 +235,10 @@ interface Row {
   activeKb?: number;
   cpu?: number;
   natsCpu?: number;
+  /** The publisher child's CPU (gateway rows). */
+  publisherCpu?: number;
+  /** How late the events were emitted, p99 ms (part of the latency). */
+  lagP99?: number;
   /** Of `cpu`, the system (kernel) part: this process only. */
   cpuSys?: number;
   clientCpu?: number;
@@ -174,6 +274,57 @@ const gcMem = () => {
   return { rss: m.rss, held: m.heapUsed + m.external };
 };
 
+/**
+ * A tsx child process of the bench that answers on stdin lines with JSON lines: `next(ms)` is its
+ * next answer (rejects on timeout or exit, with the end of its stderr).
+ */
+function tsxChild(args: string[], what: string) {
+  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const child: ChildProcess = spawn(tsx, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: repoRoot });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + String(d)).slice(-400);
+  });
+  const kill = () => child.exitCode === null && child.kill('SIGKILL');
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+    });
+    try {
+      const line = await Promise.race([lines.next(), timeout]);
+      if (line.done) throw new Error(`${what} process exited ${child.exitCode}: ${stderr.trim()}`);
+      return JSON.parse(String(line.value));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { child, next, kill };
+}
+
+/** The gateway rows' publisher in its own process (`--publish`), ready to `run`. */
+async function startPublisher(kind: 'sse' | 'ws', natsUrl: string, tenantId: string, deviceId: string) {
+  const args = [import.meta.filename, '--publish', kind, natsUrl, tenantId, deviceId, '--rate', values.rate];
+  const publisher = tsxChild(args, 'publisher');
+  let pid: number | undefined;
+  try {
+    ({ pid } = (await publisher.next(60_000)) as { pid: number });
+  } catch (error) {
+    publisher.kill();
+    throw error;
+  }
+  const source: Source & { pid: number | undefined; kill(): void } = {
+    pid,
+    run: (seconds) => {
+      publisher.child.stdin!.write(`run ${seconds}\n`);
+      return publisher.next(seconds * 1000 + 60_000);
+    },
+    kill: publisher.kill,
+  };
+  return source;
+}
+
 /** N clients of a kind in a child process; resolves once all answered, throws when any failed. */
 async function startClients(
   kind: 'sse' | 'ws' | 'sio',
@@ -181,7 +332,6 @@ async function startClients(
   n: number,
   headers = {},
 ): Promise<Clients> {
-  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
   const args =
     values.client === 'light'
       ? [
@@ -199,26 +349,7 @@ async function startClients(
             JSON.stringify(headers),
           ]
         : [import.meta.filename, '--child', kind, url, String(n), JSON.stringify(headers)];
-  const child: ChildProcess = spawn(tsx, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: repoRoot });
-  let stderr = '';
-  child.stderr!.on('data', (d) => {
-    stderr = (stderr + String(d)).slice(-400);
-  });
-  const kill = () => child.exitCode === null && child.kill('SIGKILL');
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async (ms: number) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`clients did not answer within ${ms / 1000} s`)), ms);
-    });
-    try {
-      const line = await Promise.race([lines.next(), timeout]);
-      if (line.done) throw new Error(`client process exited ${child.exitCode}: ${stderr.trim()}`);
-      return JSON.parse(String(line.value));
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const { child, next, kill } = tsxChild(args, 'clients');
   try {
     const first = (await next(120_000)) as { connected: number; failed: number };
     if (first.failed > 0)
@@ -316,17 +447,17 @@ async function socketBacklog(port: number): Promise<{ unread: number; unsent: nu
 }
 
 /**
- * Connect the clients, then emit E events/s (paced by the clock) for 1 s of warm-up and S
- * measured seconds. RSS: idle = after connect and GC, active = peak while emitting.
+ * Connect the clients, then have the source emit E events/s for 1 s of warm-up and S measured
+ * seconds. RSS: idle = after connect and GC, active = peak while emitting.
  */
 async function measure(
   name: string,
   o: Options,
   connect: () => Promise<Clients>,
-  emit: (n: number, at: number) => void | Promise<void>,
-  server: { port: number; otherPid?: number; latency?: () => Promise<Buckets> },
+  source: Source,
+  server: { port: number; otherPid?: number; publisherPid?: number; latency?: () => Promise<Buckets> },
 ): Promise<Row> {
-  const { otherPid } = server;
+  const { otherPid, publisherPid } = server;
   const before = gcMem();
   const clients = await connect();
   try {
@@ -336,30 +467,11 @@ async function measure(
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 200);
-    let n = 0;
-    // Each event carries the time it was due (its place in the schedule), not the time it was
-    // made: a server whose process is too busy to emit on time must not hide that lag.
-    const run = async (seconds: number) => {
-      const started = performance.now();
-      const startedAt = Date.now();
-      const base = n;
-      while (performance.now() - started < seconds * 1000) {
-        const due = base + Math.floor(((performance.now() - started) / 1000) * o.rate);
-        const inFlight: Promise<void>[] = [];
-        while (n < due) {
-          const at = startedAt + ((n - base) * 1000) / o.rate;
-          const sent = emit(n++, at);
-          if (sent) inFlight.push(sent);
-        }
-        await Promise.all(inFlight);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      return started;
-    };
-    await run(1);
+    await source.run(1);
     clients.start();
     const cpu = process.cpuUsage();
     const otherCpu = cpuOfPid(otherPid);
+    const publisherCpu = cpuOfPid(publisherPid);
     const latencyBefore = await server.latency?.();
     // Where undelivered bytes wait, half-way and near the end: read by the kernel but not yet by
     // the clients, or in the server's kernel send queues (clients that do not keep up show in both).
@@ -374,10 +486,12 @@ async function measure(
         f * o.seconds * 1000,
       ),
     );
-    const started = await run(o.seconds);
+    const started = performance.now();
+    const { lagP99 } = await source.run(o.seconds);
     const elapsed = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const usedOther = cpuOfPid(otherPid) - otherCpu;
+    const usedPublisher = cpuOfPid(publisherPid) - publisherCpu;
     const latencyAfter = await server.latency?.();
     for (const t of backlogTimers) clearTimeout(t);
     clearInterval(sampler);
@@ -396,6 +510,8 @@ async function measure(
       activeKb: kb(peak),
       cpu: Math.round(((used.user + used.system) / 1e6 / elapsed + usedOther / elapsed) * 100),
       natsCpu: otherPid ? Math.round((usedOther / elapsed) * 100) : undefined,
+      publisherCpu: publisherPid ? Math.round((usedPublisher / elapsed) * 100) : undefined,
+      lagP99,
       cpuSys: Math.round((used.system / 1e6 / elapsed) * 100),
       clientCpu: got.cpu,
       clientCpuSys: got.cpuSys,
@@ -445,7 +561,7 @@ async function benchBare(o: Options): Promise<Row> {
       'bare node http SSE (limit)',
       o,
       () => startClients('sse', bare.url, o.clients),
-      (n, at) =>
+      pacedSource(o.rate, (n, at) =>
         bare.broadcast(
           eventFrame(
             'analysis_result',
@@ -453,6 +569,7 @@ async function benchBare(o: Options): Promise<Row> {
             JSON.stringify(analysisResult('bench-device', n, at)),
           ),
         ),
+      ),
       { port: Number(new URL(bare.url).port) },
     );
   } finally {
@@ -474,7 +591,9 @@ async function benchSocketIo(o: Options): Promise<Row> {
       'Socket.IO 4.8.4 io.emit (websocket)',
       o,
       () => startClients('sio', url, o.clients),
-      (n, at) => io.emit('analysis_result', JSON.stringify(analysisResult('bench-device', n, at))),
+      pacedSource(o.rate, (n, at) =>
+        io.emit('analysis_result', JSON.stringify(analysisResult('bench-device', n, at))),
+      ),
       { port: Number(new URL(url).port) },
     );
   } finally {
@@ -489,40 +608,36 @@ async function benchGateway(o: Options, nats: NatsServerHandle, kind: 'sse' | 'w
     // slots (random probing, one KV create each), which measures the probing, not the fan-out.
     SSE_MAX_PER_USER: String(o.clients * 4),
     SSE_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024),
+    FANOUT_MIN_BATCH_INTERVAL_MS: values['batch-interval'],
   });
-  const publisher = await runtimeFor(nats.url);
+  const control = await runtimeFor(nats.url);
+  let publisher: Awaited<ReturnType<typeof startPublisher>> | undefined;
   try {
-    const tenant = await seedTenant(publisher, { devices: 1, owner: 'bench@example.com' });
+    const tenant = await seedTenant(control, { devices: 1, owner: 'bench@example.com' });
     const device = tenant.deviceIds[0]!;
     const headers = { Authorization: `Bearer ${tenant.key}` };
+    publisher = await startPublisher(kind, nats.url, tenant.tenantId, device);
+    const server = { port: gw.port, otherPid: natsPid(nats), publisherPid: publisher.pid };
     if (kind === 'sse') {
-      const subject = subjects.analysis(tenant.tenantId, device);
       return await measure(
         'gateway SSE (JetStream → SSE)',
         o,
         () => startClients('sse', `${gw.url}/api/v1/devices/${device}/analysis/stream`, o.clients, headers),
-        async (n, at) => {
-          const r = analysisResult(device, n, at);
-          await publishJson(publisher.js, subject, r, { msgId: r.frameId! });
-        },
-        { port: gw.port, otherPid: natsPid(nats), latency: histogramOf(gw.runtime.registry, 'sse') },
+        publisher,
+        { ...server, latency: histogramOf(gw.runtime.registry, 'sse') },
       );
     }
     return await measure(
       'gateway WS /ws/events (JetStream → ws)',
       o,
       () => startClients('ws', `${gw.url.replace('http', 'ws')}/ws/events`, o.clients, headers),
-      async (n, at) => {
-        const e = analyticEvent(device, n, at);
-        await publishJson(publisher.js, subjects.events(tenant.tenantId, device, e.analytic_id), e, {
-          msgId: e.event_id,
-        });
-      },
-      { port: gw.port, otherPid: natsPid(nats), latency: histogramOf(gw.runtime.registry, 'ws_events') },
+      publisher,
+      { ...server, latency: histogramOf(gw.runtime.registry, 'ws_events') },
     );
   } finally {
+    publisher?.kill();
     await gw.stop();
-    await publisher.nc.drain();
+    await control.nc.drain();
   }
 }
 
@@ -547,13 +662,13 @@ function table(o: Options, rows: Row[]): string {
   const limitNote = `ulimit -n ${spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()}`;
   return [
     `${o.clients} clients × ${o.rate} events/s for ${o.seconds} s (target ${o.clients * o.rate} deliveries/s), ` +
-      `node ${process.version}, ${limitNote}, ${values.client} clients; load = 1/5/15-min load average when the row finished`,
+      `node ${process.version}, ${limitNote}, ${values.client} clients, gateway batch interval ${values['batch-interval']} ms; load = 1/5/15-min load average when the row finished`,
     '',
-    '| server | delivered events/s | p50 ms | p99 ms | server p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % (sys: kernel, server process) | of it nats % | clients CPU % (sys) | unread by clients MB | unsent (server kernel) MB | load | error |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| server | delivered events/s | p50 ms | p99 ms | publisher lag p99 ms | server p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % (sys: kernel, server process) | of it nats % | publisher CPU % | clients CPU % (sys) | unread by clients MB | unsent (server kernel) MB | load | error |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${cell(r.perSecond)} | ${cell(r.p50)} | ${cell(r.p99)} | ${r.serverP99 ?? '–'} | ${cell(r.idleKb)} | ${cell(r.idleHeldKb)} | ${cell(r.activeKb)} | ${withSys(r.cpu, r.cpuSys)} | ${cell(r.natsCpu)} | ${withSys(r.clientCpu, r.clientCpuSys)} | ${cell(r.unreadMb)} | ${cell(r.unsentMb)} | ${r.load} | ${r.error ?? ''} |`,
+        `| ${r.name} | ${cell(r.perSecond)} | ${cell(r.p50)} | ${cell(r.p99)} | ${cell(r.lagP99)} | ${r.serverP99 ?? '–'} | ${cell(r.idleKb)} | ${cell(r.idleHeldKb)} | ${cell(r.activeKb)} | ${withSys(r.cpu, r.cpuSys)} | ${cell(r.natsCpu)} | ${cell(r.publisherCpu)} | ${withSys(r.clientCpu, r.clientCpuSys)} | ${cell(r.unreadMb)} | ${cell(r.unsentMb)} | ${r.load} | ${r.error ?? ''} |`,
     ),
     '',
     `gateway SSE / bare: ${ratio(sse, by('bare'))}; gateway SSE / Socket.IO: ${ratio(sse, by('Socket.IO'))}; ` +
@@ -591,7 +706,7 @@ async function runCase(c: Case): Promise<Row> {
 async function caseInChild(c: Case): Promise<Row> {
   const args = ['--expose-gc', import.meta.filename, '--case', c];
   args.push('--clients', values.clients, '--rate', values.rate, '--seconds', values.seconds);
-  args.push('--client', values.client);
+  args.push('--client', values.client, '--batch-interval', values['batch-interval']);
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
