@@ -1,9 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import { type AnalysisEvent, batchFrames, firstAfter, frameFor } from '../domain/analysis-event.js';
+import {
+  type AnalysisEvent,
+  type BatchFrames,
+  batchFrames,
+  firstAfter,
+  frameFor,
+} from '../domain/analysis-event.js';
 import type { DetectionFilter } from '../domain/filters.js';
 import { type DisconnectReason, disconnectFrame, heartbeatFrame } from '../domain/sse-format.js';
+import { directSocket, httpChunk } from './http-chunks.js';
 import type { EventBatch, HubSubscriber } from './js-hub.js';
-import { writeCoalescer } from './write-coalescer.js';
+import { type Corkable, writeCoalescer } from './write-coalescer.js';
 
 export interface SseSessionOptions {
   res: ServerResponse;
@@ -66,8 +73,22 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     this.lastSentSeq = batch.lastSeq;
     const count = frames.seqs.length - from;
     if (count === 0) return;
+    if (this.writeFrames(batch, frames, from)) this.options.onDelivered(count);
+  }
+
+  /**
+   * The frames from `from` on, in one write: straight to the socket as one HTTP chunk, built once
+   * per (batch, filter) and shared, when the response allows it (`directSocket`); else through
+   * `res.write`, which frames the chunk itself in three socket writes per client.
+   */
+  private writeFrames(batch: EventBatch<AnalysisEvent>, frames: BatchFrames, from: number): boolean {
+    const { res, filter } = this.options;
     const bytes = from === 0 ? frames.bytes : frames.bytes.subarray(frames.starts[from]);
-    if (this.writeActivity(bytes)) this.options.onDelivered(count);
+    const socket = directSocket(res);
+    if (!socket) return this.writeActivity(bytes);
+    const chunk =
+      from === 0 ? batch.shared(`${filter.key}\nchunk`, () => httpChunk(bytes)) : httpChunk(bytes);
+    return this.writeActivity(chunk, socket);
   }
 
   /** Write an event unless it was already written (or filtered out): replay, one at a time. */
@@ -79,18 +100,24 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     if (this.writeActivity(frame)) this.options.onDelivered(1);
   }
 
-  /** A write that counts as activity (events, reset); false when the client was cut off instead. */
-  writeActivity(frame: string | Buffer): boolean {
+  /**
+   * A write that counts as activity (events, reset); false when the client was cut off instead.
+   * `to`: the response (it frames the chunk), or its socket for an already framed chunk.
+   */
+  writeActivity(
+    frame: string | Buffer,
+    to: Corkable & { write(b: string | Buffer): boolean } = this.options.res,
+  ): boolean {
     if (this.ended) return false;
     // What is still unsent from earlier writes: a client that lets it pile up is cut off (it
     // resumes by Last-Event-ID) instead of growing this process's memory without bound.
-    if (this.options.res.writableLength > this.options.maxBufferedBytes) {
+    if (to.writableLength > this.options.maxBufferedBytes) {
       this.end('slow_client');
       return false;
     }
-    writeCoalescer.hold(this.options.res);
-    this.options.res.write(frame);
-    writeCoalescer.wrote(this.options.res);
+    writeCoalescer.hold(to);
+    to.write(frame);
+    writeCoalescer.wrote(to);
     this.lastWriteAt = this.options.now();
     this.lastActivityAt = this.lastWriteAt;
     return true;
