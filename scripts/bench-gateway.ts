@@ -15,7 +15,7 @@
  * average at each row. Asserts nothing. A case that cannot run (fd limit, refused clients,
  * timeout) is reported as such and the others still run.
  * Options: --clients N --rate E --seconds S --only a,b,c,d --client light|library
- * --batch-interval MS (the gateway's FANOUT_MIN_BATCH_INTERVAL_MS, default 0). Run with
+ * --batch-interval MS (the gateway's FANOUT_MIN_BATCH_INTERVAL_MS; its default when absent). Run with
  * `tsx --expose-gc`.
  * Events are due evenly, E a second (checked every millisecond), and each carries the time it was
  * due. The bare server and Socket.IO emit them in their own process (a broadcast is their whole
@@ -59,7 +59,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '10' },
     only: { type: 'string', default: 'a,b,c,d' },
     client: { type: 'string', default: 'light' },
-    'batch-interval': { type: 'string', default: '0' },
+    'batch-interval': { type: 'string' },
     child: { type: 'string' },
     publish: { type: 'string' },
     case: { type: 'string' },
@@ -608,7 +608,9 @@ async function benchGateway(o: Options, nats: NatsServerHandle, kind: 'sse' | 'w
     // slots (random probing, one KV create each), which measures the probing, not the fan-out.
     SSE_MAX_PER_USER: String(o.clients * 4),
     SSE_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024),
-    FANOUT_MIN_BATCH_INTERVAL_MS: values['batch-interval'],
+    ...(values['batch-interval'] === undefined
+      ? {}
+      : { FANOUT_MIN_BATCH_INTERVAL_MS: values['batch-interval'] }),
   });
   const control = await runtimeFor(nats.url);
   let publisher: Awaited<ReturnType<typeof startPublisher>> | undefined;
@@ -662,7 +664,7 @@ function table(o: Options, rows: Row[]): string {
   const limitNote = `ulimit -n ${spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()}`;
   return [
     `${o.clients} clients × ${o.rate} events/s for ${o.seconds} s (target ${o.clients * o.rate} deliveries/s), ` +
-      `node ${process.version}, ${limitNote}, ${values.client} clients, gateway batch interval ${values['batch-interval']} ms; load = 1/5/15-min load average when the row finished`,
+      `node ${process.version}, ${limitNote}, ${values.client} clients, gateway batch interval ${values['batch-interval'] ?? 'default (20)'} ms; load = 1/5/15-min load average when the row finished`,
     '',
     '| server | delivered events/s | p50 ms | p99 ms | publisher lag p99 ms | server p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % (sys: kernel, server process) | of it nats % | publisher CPU % | clients CPU % (sys) | unread by clients MB | unsent (server kernel) MB | load | error |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -706,7 +708,8 @@ async function runCase(c: Case): Promise<Row> {
 async function caseInChild(c: Case): Promise<Row> {
   const args = ['--expose-gc', import.meta.filename, '--case', c];
   args.push('--clients', values.clients, '--rate', values.rate, '--seconds', values.seconds);
-  args.push('--client', values.client, '--batch-interval', values['batch-interval']);
+  args.push('--client', values.client);
+  if (values['batch-interval'] !== undefined) args.push('--batch-interval', values['batch-interval']);
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

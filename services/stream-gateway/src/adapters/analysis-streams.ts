@@ -108,12 +108,17 @@ export class AnalysisStreams {
     });
     const joinedAt = hub.attach(session);
     if (request.resumeAfter === undefined) return session.goLive();
-    await this.resume(session, { filter, streamKey, joinedAt, resumeAfter: request.resumeAfter }).catch(
-      (err) => {
-        this.deps.logger.warn({ err }, 'replay failed');
-        session.end('stream_error');
-      },
-    );
+    const upcoming = () => hub.upcoming();
+    await this.resume(session, {
+      filter,
+      streamKey,
+      joinedAt,
+      resumeAfter: request.resumeAfter,
+      upcoming,
+    }).catch((err) => {
+      this.deps.logger.warn({ err }, 'replay failed');
+      session.end('stream_error');
+    });
   }
 
   private createHub(filter: string, streamKey: string): JsHub<AnalysisEvent> {
@@ -168,7 +173,13 @@ export class AnalysisStreams {
    */
   private async resume(
     session: SseSession,
-    at: { filter: string; streamKey: string; joinedAt: number; resumeAfter: number },
+    at: {
+      filter: string;
+      streamKey: string;
+      joinedAt: number;
+      resumeAfter: number;
+      upcoming: () => readonly AnalysisEvent[];
+    },
   ): Promise<void> {
     const { js, positions, metrics } = this.deps;
     const bounds = await positions.info(streams.analysis.name);
@@ -199,7 +210,8 @@ export class AnalysisStreams {
       onDrop: (reason) => metrics.drops.inc({ reason }),
       cancelled: () => session.ended,
     });
-    sendReset(null);
+    // Nothing replayed: the first event after the gap is held, or still in the hub's next batch.
+    sendReset(session.nextEventId(at.upcoming()));
     metrics.replayDepth.observe(read);
     session.goLive();
   }

@@ -98,6 +98,11 @@ export class JsHub<E extends { seq: number }> {
     return this.lastSeq;
   }
 
+  /** The events received but not handed out yet: the next batch, in sequence order. */
+  upcoming(): readonly E[] {
+    return this.pending;
+  }
+
   detach(subscriber: HubSubscriber<E>): void {
     this.subscribers.delete(subscriber);
   }

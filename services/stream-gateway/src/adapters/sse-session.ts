@@ -123,6 +123,19 @@ export class SseSession implements HubSubscriber<AnalysisEvent> {
     return true;
   }
 
+  /**
+   * The id of the next event this client is to be written: the first, after its last, that its
+   * filter keeps among the held batches and then `upcoming` (its hub's batch not handed out
+   * yet); null when there is none (the replay's reset says where the stream goes on).
+   */
+  nextEventId(upcoming: readonly AnalysisEvent[]): string | null {
+    const candidates = [...(this.held ?? []).flatMap((batch) => batch.events), ...upcoming];
+    for (const event of candidates) {
+      if (event.seq > this.lastSentSeq && frameFor(event, this.options.filter) !== null) return event.id;
+    }
+    return null;
+  }
+
   goLive(): void {
     const held = this.held ?? [];
     this.held = undefined;

@@ -269,6 +269,17 @@ describe('SSE sessions written per batch', () => {
     expect(h.delivered()).toBe(7);
   });
 
+  it("names the next event it will write for a replay's reset: held first, then the hub's upcoming batch", () => {
+    const cars = parseFilter({ types: 'car' });
+    const h = session({ filter: cars });
+    h.session.lastSentSeq = 2;
+    expect(h.session.nextEventId([event(3, ['car'])])).toBe(`${device}-3`);
+    h.session.onBatch(new EventBatch([event(2, ['car']), event(3), event(4, ['car'])]));
+    // 2 was written already and 3 is no car: the held 4 comes next, before anything upcoming.
+    expect(h.session.nextEventId([event(5, ['car'])])).toBe(`${device}-4`);
+    expect(session({ filter: cars }).session.nextEventId([event(6)])).toBeNull();
+  });
+
   it('writes the part of a shared batch a client does not have yet', async () => {
     const [fresh, resumed] = [session(), session()];
     fresh.session.goLive();
