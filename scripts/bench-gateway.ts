@@ -48,6 +48,7 @@ import { connectNats, jetstream, publishJson } from '@sightline/nats';
 import { findNatsServerBinary, type NatsServerHandle, repoRoot, spawnNatsServer } from '@sightline/testing';
 import { startBareServer } from '../services/stream-gateway/bench/bare-server.js';
 import { ClientTally } from '../services/stream-gateway/bench/client-tally.js';
+import { GatewayEnv } from '../services/stream-gateway/src/config.js';
 import { eventFrame } from '../services/stream-gateway/src/domain/sse-format.js';
 import { runtimeFor, seedTenant, startGateway } from '../services/stream-gateway/test/support/gateway.js';
 
@@ -138,6 +139,8 @@ interface Emitted {
 /** Sends events at the bench's rate; `run(s)` emits for s seconds, resolving once all were sent. */
 interface Source {
   run(seconds: number): Promise<Emitted>;
+  /** A process of its own doing the emitting, whose CPU the row shows. */
+  pid?: number | undefined;
 }
 
 /** Stored publishes not yet acknowledged beyond which the source waits for them (bounds memory). */
@@ -148,7 +151,7 @@ const MAX_IN_FLIGHT = 1000;
  * the last run. `at` is the event's due time (Unix ms), which clients measure latency from: a
  * process too busy to emit on time must not hide that lag, so the lag is reported too.
  */
-function pacedSource(rate: number, emit: (n: number, at: number) => void | Promise<void>): Source {
+function pacedSource(rate: number, emit: (n: number, at: number) => unknown): Source {
   let n = 0;
   return {
     async run(seconds) {
@@ -156,16 +159,16 @@ function pacedSource(rate: number, emit: (n: number, at: number) => void | Promi
       const startedAt = Date.now();
       const base = n;
       const lags: number[] = [];
-      let inFlight: Promise<void>[] = [];
+      let inFlight: unknown[] = [];
       while (performance.now() - started < seconds * 1000) {
         // Event k is due at k / rate: the first at once, not one interval late.
         const due = base + Math.floor(((performance.now() - started) / 1000) * rate) + 1;
         while (n < due) {
           const at = startedAt + ((n - base) * 1000) / rate;
           lags.push(Date.now() - at);
-          const sent = emit(n++, at);
-          if (sent) inFlight.push(sent);
+          inFlight.push(emit(n++, at));
         }
+        // `emit` returns a promise for a stored publish (awaited in bulk), nothing for a broadcast.
         if (inFlight.length > MAX_IN_FLIGHT) {
           await Promise.all(inFlight);
           inFlight = [];
@@ -199,7 +202,7 @@ async function runPublisherChild(kind: string, natsUrl: string, tenantId: string
             msgId: e.event_id,
           });
         };
-  const source = pacedSource(Number(values.rate), async (n, at) => void (await emit(n, at)));
+  const source = pacedSource(Number(values.rate), emit);
   // Its pid: the bench reads its CPU from /proc, and the process it spawned is tsx's, not this one.
   process.stdout.write(`${JSON.stringify({ pid: process.pid })}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
@@ -314,7 +317,7 @@ async function startPublisher(kind: 'sse' | 'ws', natsUrl: string, tenantId: str
     publisher.kill();
     throw error;
   }
-  const source: Source & { pid: number | undefined; kill(): void } = {
+  const source: Source & { kill(): void } = {
     pid,
     run: (seconds) => {
       publisher.child.stdin!.write(`run ${seconds}\n`);
@@ -455,9 +458,10 @@ async function measure(
   o: Options,
   connect: () => Promise<Clients>,
   source: Source,
-  server: { port: number; otherPid?: number; publisherPid?: number; latency?: () => Promise<Buckets> },
+  server: { port: number; otherPid?: number; latency?: () => Promise<Buckets> },
 ): Promise<Row> {
-  const { otherPid, publisherPid } = server;
+  const { otherPid } = server;
+  const publisherPid = source.pid;
   const before = gcMem();
   const clients = await connect();
   try {
@@ -619,7 +623,7 @@ async function benchGateway(o: Options, nats: NatsServerHandle, kind: 'sse' | 'w
     const device = tenant.deviceIds[0]!;
     const headers = { Authorization: `Bearer ${tenant.key}` };
     publisher = await startPublisher(kind, nats.url, tenant.tenantId, device);
-    const server = { port: gw.port, otherPid: natsPid(nats), publisherPid: publisher.pid };
+    const server = { port: gw.port, otherPid: natsPid(nats) };
     if (kind === 'sse') {
       return await measure(
         'gateway SSE (JetStream → SSE)',
@@ -664,7 +668,7 @@ function table(o: Options, rows: Row[]): string {
   const limitNote = `ulimit -n ${spawnSync('sh', ['-c', 'ulimit -n']).stdout.toString().trim()}`;
   return [
     `${o.clients} clients × ${o.rate} events/s for ${o.seconds} s (target ${o.clients * o.rate} deliveries/s), ` +
-      `node ${process.version}, ${limitNote}, ${values.client} clients, gateway batch interval ${values['batch-interval'] ?? 'default (20)'} ms; load = 1/5/15-min load average when the row finished`,
+      `node ${process.version}, ${limitNote}, ${values.client} clients, gateway batch interval ${values['batch-interval'] ?? `${GatewayEnv.properties.FANOUT_MIN_BATCH_INTERVAL_MS.default} (its default)`} ms; load = 1/5/15-min load average when the row finished`,
     '',
     '| server | delivered events/s | p50 ms | p99 ms | publisher lag p99 ms | server p99 ms | RSS KB/conn idle | heap+external KB/conn idle | RSS KB/conn active (peak) | CPU % (sys: kernel, server process) | of it nats % | publisher CPU % | clients CPU % (sys) | unread by clients MB | unsent (server kernel) MB | load | error |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',

@@ -108,13 +108,12 @@ export class AnalysisStreams {
     });
     const joinedAt = hub.attach(session);
     if (request.resumeAfter === undefined) return session.goLive();
-    const upcoming = () => hub.upcoming();
     await this.resume(session, {
       filter,
       streamKey,
       joinedAt,
       resumeAfter: request.resumeAfter,
-      upcoming,
+      upcoming: () => hub.upcoming(),
     }).catch((err) => {
       this.deps.logger.warn({ err }, 'replay failed');
       session.end('stream_error');
